@@ -1,0 +1,92 @@
+# papercut: plain Makefile. `make` builds ./papercut (warnings are errors),
+# `make test` builds with AddressSanitizer + UBSan and runs every test,
+# `make demo` runs the whole pipeline on data/sample.
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+VERSION  = 0.1.0
+
+PKGS     = sqlite3 libpcre2-8 xlsxwriter inih libxxhash
+CPPFLAGS = -D_GNU_SOURCE -DPAPERCUT_VERSION='"$(VERSION)"' -Ibuild/gen
+WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-format-nonliteral
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
+SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LIBS     = -lsqlite3 -lpcre2-8 -lxlsxwriter -linih -lxxhash -lcsv -lm
+
+SRC  = $(wildcard core/*.c ingest/*.c analyze/*.c report/*.c)
+HDR  = $(wildcard core/*.h ingest/*.h analyze/*.h report/*.h)
+UNIT = $(wildcard tests/unit/test_*.c)
+
+REL_OBJ  = $(SRC:%.c=build/rel/%.o)
+TEST_OBJ = $(SRC:%.c=build/test/%.o)
+
+.PHONY: all deps test unit e2e checksrc demo install uninstall clean bench
+
+all: papercut
+
+deps:
+	@scripts/install-deps.sh
+
+build/gen/schema.inc: data/schema.sql
+	@mkdir -p $(@D)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+
+build/rel/%.o: %.c $(HDR) build/gen/schema.inc
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+build/test/%.o: %.c $(HDR) build/gen/schema.inc
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+papercut: build/rel/papercut.o $(REL_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+build/test/papercut: build/test/papercut.o $(TEST_OBJ)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+build/test/unit/%: tests/unit/%.c $(TEST_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $< $(TEST_OBJ) $(LIBS) -lcmocka
+
+unit: $(UNIT:tests/unit/%.c=build/test/unit/%)
+	@for t in $^; do echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t || exit 1; done
+
+e2e: build/test/papercut
+	@tests/run-e2e.sh build/test/papercut
+
+checksrc:
+	@scripts/checksrc
+
+test: deps
+	@$(MAKE) --no-print-directory checksrc unit e2e
+	@$(MAKE) --no-print-directory all
+	@echo "all tests passed"
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	rm -f out/demo.db out/demo.db-wal out/demo.db-shm
+	@mkdir -p out
+	./papercut --db out/demo.db ingest --batch sample data/sample
+	./papercut --db out/demo.db analyze
+	./papercut --db out/demo.db report --out out
+	@echo
+	@echo "The report is in $(CURDIR)/out (papercuts.xlsx, papercuts-by-character.svg/.png);"
+	@echo "the database is out/demo.db: try ./papercut --db out/demo.db search 'gdb'"
+
+bench: all
+	scripts/bench
+
+install: papercut
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/papercut/codebook
+	install -m 755 papercut $(DESTDIR)$(PREFIX)/bin/papercut
+	install -m 644 data/codebook/*.ini $(DESTDIR)$(PREFIX)/share/papercut/codebook/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/papercut
+	rm -rf $(DESTDIR)$(PREFIX)/share/papercut
+
+clean:
+	rm -rf build papercut out

@@ -1,0 +1,88 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/cli.h"
+#include "../core/csvout.h"
+#include "analyze.h"
+
+static const char export_usage[] = "papercut export codings|participants";
+static const char export_help[] =
+	"Writes CSV (RFC 4180) on stdout.\n\n"
+	"  codings       source,line,passage_id,participant,character,speaker,code,kind,rule,quote\n"
+	"                one row per coding; interviewer turns have no participant\n"
+	"  participants  participant,character,decided_by,documents,passages\n\n"
+	"Text that a spreadsheet would run as a formula (=, +, -, @) starts with\n"
+	"an apostrophe.\n";
+
+static const struct {
+	const char *name;
+	const char *header[10];
+	const char *sql;
+} exports[] = {
+	{ "codings",
+	  { "source", "line", "passage_id", "participant", "character", "speaker",
+	    "code", "kind", "rule", "quote" },
+	  "SELECT s.path, p.line, p.id, coalesce(pt.name, ''),"
+	  " iif(p.interviewer, '', coalesce(pt.character, '')), coalesce(p.speaker, ''),"
+	  " c.code_id, coalesce(k.kind, ''), c.rule, p.text"
+	  " FROM coding c JOIN passage p ON p.id = c.passage_id"
+	  " JOIN source s ON s.id = p.source_id"
+	  " LEFT JOIN participant pt ON pt.id = p.participant_id"
+	  " LEFT JOIN code k ON k.id = c.code_id"
+	  " ORDER BY s.path, p.seq, k.position, c.code_id" },
+	{ "participants",
+	  { "participant", "character", "decided_by", "documents", "passages" },
+	  "SELECT pt.name, pt.character, pt.decided_by,"
+	  " (SELECT count(*) FROM source WHERE participant_id = pt.id),"
+	  " (SELECT count(*) FROM passage WHERE participant_id = pt.id AND interviewer = 0)"
+	  " FROM participant pt ORDER BY pt.name" },
+};
+
+static int no_opt(int opt, const char *arg, void *ctx, struct err *e)
+{
+	(void)opt, (void)arg, (void)ctx, (void)e;
+	return 0;
+}
+
+int cmd_export(int argc, char **argv, struct err *e)
+{
+	static const struct option opts[] = { CLI_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct db db = { 0 };
+	sqlite3_stmt *st = NULL;
+	size_t which, ncols = 0;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, export_usage, export_help, no_opt, NULL, e)))
+		return rc < 0 ? 0 : rc;
+	if (argc - optind != 1)
+		return err_set(e, E_USAGE, "usage: %s", export_usage);
+	for (which = 0; which < sizeof(exports) / sizeof(*exports); which++)
+		if (!strcmp(argv[optind], exports[which].name))
+			break;
+	if (which == sizeof(exports) / sizeof(*exports))
+		return err_set(e, E_USAGE, "cannot export '%s' (usage: %s)", argv[optind],
+			       export_usage);
+	if ((rc = cli_open_db(&db, e)))
+		goto out;
+	if (!(st = db_prepare(&db, exports[which].sql, e))) {
+		rc = e->code;
+		goto out;
+	}
+	while (ncols < 10 && exports[which].header[ncols])
+		ncols++;
+	for (size_t i = 0; i < ncols; i++)
+		csv_text(stdout, exports[which].header[i], i == ncols - 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (size_t i = 0; i < ncols; i++) {
+			if (sqlite3_column_type(st, (int)i) == SQLITE_INTEGER)
+				csv_long(stdout, sqlite3_column_int64(st, (int)i), i == ncols - 1);
+			else
+				csv_text(stdout, db_col_text(st, (int)i), i == ncols - 1);
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(&db, e, "exporting");
+out:
+	sqlite3_finalize(st);
+	db_close(&db);
+	return rc;
+}

@@ -1,0 +1,574 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "../core/buf.h"
+#include "../core/cli.h"
+#include "../core/csvout.h"
+#include "../core/mem.h"
+#include "../core/results.h"
+#include "analyze.h"
+
+static const char search_usage[] =
+	"papercut search [QUERY] [--code ID]... [filters] [--format text|json|csv|md]";
+static const char search_help[] =
+	"Finds evidence passages with SQLite FTS5, best first (bm25, ties newest\n"
+	"first). QUERY is FTS5 syntax: words, \"a phrase\", prefix*, AND, OR, NOT,\n"
+	"NEAR(a b, 5); case and diacritics are folded. Without QUERY, lists the\n"
+	"passages that the filters match, newest first.\n\n"
+	"  --code ID           passages coded ID (repeat: coded with all of them)\n"
+	"  --participant NAME  only this participant\n"
+	"  --speaker NAME      only turns of this speaker\n"
+	"  --include-interviewer  interviewer turns too (left out by default)\n"
+	"  --limit N           at most N passages (default 20)\n"
+	"  --context N         the N turns before and after each passage\n"
+	"  --format FMT        text (default), json, csv or md (a quote block for a\n"
+	"                      story's sources section)\n"
+	"  --count             hit counts per character and code, not passages\n"
+	FILTER_HELP;
+
+enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MD };
+
+enum {
+	OPT_CODE = 0x300, OPT_PARTICIPANT, OPT_SPEAKER, OPT_INTERVIEWER,
+	OPT_LIMIT, OPT_CONTEXT, OPT_FORMAT, OPT_COUNT,
+};
+
+struct search {
+	struct filter f;
+	const char *query;
+	const char *participant, *speaker;
+	const char **codes;
+	size_t ncodes, acodes;
+	int interviewer, format, count;
+	long limit, context;
+	int tty;
+};
+
+static int search_opt(int opt, const char *arg, void *ctx, struct err *e)
+{
+	struct search *s = ctx;
+	int rc = filter_opt(&s->f, opt, arg, e);
+
+	if (rc == 1)
+		return 0;
+	if (rc)
+		return rc;
+	switch (opt) {
+	case OPT_CODE:
+		ALLOC_GROW(s->codes, s->ncodes + 1, s->acodes);
+		s->codes[s->ncodes++] = arg;
+		return 0;
+	case OPT_PARTICIPANT:
+		s->participant = arg;
+		return 0;
+	case OPT_SPEAKER:
+		s->speaker = arg;
+		return 0;
+	case OPT_INTERVIEWER:
+		s->interviewer = 1;
+		return 0;
+	case OPT_LIMIT:
+		return cli_number("--limit", arg, 1, 1000000, &s->limit, e);
+	case OPT_CONTEXT:
+		return cli_number("--context", arg, 0, 1000, &s->context, e);
+	case OPT_COUNT:
+		s->count = 1;
+		return 0;
+	case OPT_FORMAT:
+		if (!strcmp(arg, "text"))
+			s->format = FMT_TEXT;
+		else if (!strcmp(arg, "json"))
+			s->format = FMT_JSON;
+		else if (!strcmp(arg, "csv"))
+			s->format = FMT_CSV;
+		else if (!strcmp(arg, "md"))
+			s->format = FMT_MD;
+		else
+			return err_set(e, E_USAGE, "--format takes text, json, csv or md, not '%s'", arg);
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * The hits go into TEMP table s_hit(rank, passage_id, score) so that the
+ * output formats, --count and --context read one list. The SQL is made
+ * of fixed pieces only; every value the user gave is a bound parameter.
+ */
+static const char hit_filters[] =
+	" JOIN source s ON s.id = p.source_id"
+	" JOIN batch b ON b.id = s.batch_id"
+	" LEFT JOIN participant pt ON pt.id = p.participant_id"
+	" WHERE (:interviewer OR p.interviewer = 0)"
+	"  AND (:kind IS NULL OR s.format = :kind)"
+	"  AND (:batch IS NULL OR b.name = :batch)"
+	"  AND (:character IS NULL OR pt.character = :character)"
+	"  AND (:participant IS NULL OR pt.name = :participant)"
+	"  AND (:speaker IS NULL OR p.speaker = :speaker COLLATE NOCASE)"
+	"  AND (:since IS NULL OR substr(s.date, 1, 10) >= :since)"
+	"  AND (:until IS NULL OR substr(s.date, 1, 10) <= :until)"
+	"  AND (:theme IS NULL OR EXISTS (SELECT 1 FROM coding c JOIN code k"
+	"   ON k.id = c.code_id WHERE c.passage_id = p.id AND k.theme = :theme))"
+	"  AND NOT EXISTS (SELECT 1 FROM s_code sc WHERE sc.code NOT IN"
+	"   (SELECT code_id FROM coding WHERE passage_id = p.id))";
+
+static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+
+	if (i > 0)
+		db_bind_text(st, i, value);
+}
+
+static int check_known(struct db *db, const char *sql, const char *what,
+		       const char *value, struct err *e)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	if (!value)
+		return 0;
+	if (!(st = db_prepare(db, sql, e)))
+		return e->code;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!found)
+		return err_set(e, E_DATA, "no %s '%s' in the database", what, value);
+	return 0;
+}
+
+static int find_hits(struct db *db, struct search *s, struct err *e)
+{
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	const char *since = s->f.since, *until = s->f.until;
+	int rc = 0, step;
+
+	if (db_exec(db, "DROP TABLE IF EXISTS temp.s_code; DROP TABLE IF EXISTS temp.s_hit;"
+		    "CREATE TEMP TABLE s_code(code TEXT PRIMARY KEY);"
+		    "CREATE TEMP TABLE s_hit(rank INTEGER PRIMARY KEY, passage_id INTEGER,"
+		    " score REAL)", e))
+		return e->code;
+	for (size_t i = 0; i < s->ncodes; i++) {
+		if (check_known(db, "SELECT 1 FROM code WHERE id = ?1", "code", s->codes[i], e))
+			return e->code;
+		if (!(st = db_prepare(db, "INSERT OR IGNORE INTO s_code VALUES (?1)", e)))
+			return e->code;
+		sqlite3_bind_text(st, 1, s->codes[i], -1, SQLITE_STATIC);
+		rc = db_step_done(db, st, e, "searching");
+		sqlite3_finalize(st);
+		st = NULL;
+		if (rc)
+			return rc;
+	}
+	if (check_known(db, "SELECT 1 FROM code WHERE id = ?1 AND kind = 'character'"
+			" UNION SELECT 1 WHERE ?1 = 'unknown'", "character", s->f.character, e) ||
+	    check_known(db, "SELECT 1 FROM code WHERE theme = ?1", "theme", s->f.theme, e) ||
+	    check_known(db, "SELECT 1 FROM batch WHERE name = ?1", "batch", s->f.batch, e) ||
+	    check_known(db, "SELECT 1 FROM participant WHERE name = ?1", "participant",
+			s->participant, e))
+		return e->code;
+
+	if (s->query) {
+		buf_addf(&sql, "INSERT INTO s_hit(passage_id, score) SELECT p.id, f.rank"
+			 " FROM passage_fts f JOIN passage p ON p.id = f.rowid%s"
+			 " AND passage_fts MATCH :query"
+			 " ORDER BY f.rank, s.date DESC NULLS LAST, p.id", hit_filters);
+	} else {
+		buf_addf(&sql, "INSERT INTO s_hit(passage_id, score) SELECT p.id, NULL"
+			 " FROM passage p%s"
+			 " ORDER BY s.date DESC NULLS LAST, p.source_id, p.seq", hit_filters);
+	}
+	if (!(st = db_prepare(db, sql.data, e))) {
+		rc = e->code;
+		goto out;
+	}
+	if (s->f.quarter_since[0] && (!since || strcmp(s->f.quarter_since, since) > 0))
+		since = s->f.quarter_since;
+	if (s->f.quarter_until[0] && (!until || strcmp(s->f.quarter_until, until) < 0))
+		until = s->f.quarter_until;
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":interviewer"), s->interviewer);
+	bind_named(st, ":query", s->query);
+	bind_named(st, ":kind", s->f.kind);
+	bind_named(st, ":batch", s->f.batch);
+	bind_named(st, ":character", s->f.character);
+	bind_named(st, ":participant", s->participant);
+	bind_named(st, ":speaker", s->speaker);
+	bind_named(st, ":since", since);
+	bind_named(st, ":until", until);
+	bind_named(st, ":theme", s->f.theme);
+	step = sqlite3_step(st);
+	if (step != SQLITE_DONE) {
+		const char *msg = sqlite3_errmsg(db->h);
+
+		if (!strncmp(msg, "fts5: ", 6) || strstr(msg, "no such column"))
+			rc = err_set(e, E_DATA, "search query '%s' is malformed: %s (put words with"
+				     " punctuation in double quotes, as \"async-std\")",
+				     s->query, !strncmp(msg, "fts5: ", 6) ? msg + 6 : msg);
+		else
+			rc = db_fail(db, e, "searching");
+	}
+out:
+	sqlite3_finalize(st);
+	buf_release(&sql);
+	return rc;
+}
+
+/* Columns of a hit, in this order, for every output format. */
+static const char hit_sql[] =
+	"SELECT h.rank, p.id, s.path, p.line, coalesce(p.speaker, ''),"
+	" coalesce(pt.name, ''), iif(p.interviewer, 'interviewer', coalesce(pt.character, '')),"
+	" coalesce(s.date, ''), s.format,"
+	" coalesce((SELECT group_concat(code_id, ',') FROM (SELECT code_id FROM coding"
+	"  WHERE passage_id = p.id ORDER BY code_id)), ''),"
+	" p.text, p.source_id, p.seq, b.name"
+	" FROM s_hit h JOIN passage p ON p.id = h.passage_id"
+	" JOIN source s ON s.id = p.source_id"
+	" JOIN batch b ON b.id = s.batch_id"
+	" LEFT JOIN participant pt ON pt.id = p.participant_id"
+	" WHERE h.rank <= ?1 ORDER BY h.rank";
+enum { H_RANK, H_ID, H_PATH, H_LINE, H_SPEAKER, H_PARTICIPANT, H_CHARACTER,
+       H_DATE, H_FORMAT, H_CODES, H_TEXT, H_SOURCE, H_SEQ, H_BATCH };
+
+static int term_width(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 40)
+		return ws.ws_col;
+	if (cols && atoi(cols) >= 40)
+		return atoi(cols);
+	return 80;
+}
+
+/* Prints `text` wrapped at `width` columns (counted in code points),
+ * every line indented by `indent`. */
+static void print_wrapped(const char *text, const char *indent, int width)
+{
+	const char *p = text;
+	int avail = width - (int)strlen(indent);
+
+	if (avail < 20)
+		avail = 20;
+	while (*p) {
+		const char *line = p, *brk = NULL;
+		int cols = 0;
+
+		while (*p && *p != '\n' && (cols < avail || !brk)) {
+			if (*p == ' ')
+				brk = p;
+			if (((unsigned char)*p & 0xc0) != 0x80)
+				cols++;
+			p++;
+		}
+		if (*p && *p != '\n' && brk)
+			p = brk;
+		printf("%s%.*s\n", indent, (int)(p - line), line);
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+}
+
+/* The passage with the query's terms marked, or NULL without a query. */
+static char *highlighted(struct db *db, const struct search *s, sqlite3_int64 id)
+{
+	sqlite3_stmt *st;
+	char *out = NULL;
+
+	if (!s->query)
+		return NULL;
+	st = db_prepare(db, "SELECT highlight(passage_fts, 0, ?1, ?2) FROM passage_fts"
+			" WHERE passage_fts MATCH ?3 AND rowid = ?4", NULL);
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, s->tty ? "\033[1m" : "[", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->tty ? "\033[0m" : "]", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, s->query, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		out = xstrdup(db_col_text(st, 0));
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* "code «matched words»" for each coding of the passage: what fired. */
+static void print_rule_matches(struct db *db, sqlite3_int64 id)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT c.code_id, substr(CAST(p.text AS BLOB), c.start_byte + 1,"
+		" c.end_byte - c.start_byte) FROM coding c JOIN passage p ON p.id = c.passage_id"
+		" WHERE c.passage_id = ?1 ORDER BY c.start_byte, c.code_id", NULL);
+	int first = 1;
+
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		printf("%s%s \u00ab%.*s\u00bb", first ? "    matched: " : ", ",
+		       db_col_text(st, 0), sqlite3_column_bytes(st, 1),
+		       (const char *)sqlite3_column_blob(st, 1));
+		first = 0;
+	}
+	if (!first)
+		putchar('\n');
+	sqlite3_finalize(st);
+}
+
+static void print_context(struct db *db, sqlite3_int64 source, int seq,
+			  long n, int before, int width)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT coalesce(speaker, ''), text FROM passage WHERE source_id = ?1"
+		" AND seq BETWEEN ?2 AND ?3 ORDER BY seq", NULL);
+
+	if (!st || !n)
+		goto out;
+	sqlite3_bind_int64(st, 1, source);
+	sqlite3_bind_int64(st, 2, before ? seq - n : seq + 1);
+	sqlite3_bind_int64(st, 3, before ? seq - 1 : seq + n);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct buf b = BUF_INIT;
+
+		if (*db_col_text(st, 0))
+			buf_addf(&b, "%s: ", db_col_text(st, 0));
+		buf_adds(&b, db_col_text(st, 1));
+		print_wrapped(b.data, "    | ", width);
+		buf_release(&b);
+	}
+out:
+	sqlite3_finalize(st);
+}
+
+static void print_text_hit(struct db *db, const struct search *s,
+			   sqlite3_stmt *h, int width)
+{
+	sqlite3_int64 id = sqlite3_column_int64(h, H_ID);
+	char *marked = highlighted(db, s, id);
+	const char *who = db_col_text(h, H_PARTICIPANT);
+
+	printf("%s:%d  #%lld  %s", db_col_text(h, H_PATH), sqlite3_column_int(h, H_LINE),
+	       (long long)id, *who ? who : db_col_text(h, H_SPEAKER));
+	if (*db_col_text(h, H_SPEAKER) && strcmp(db_col_text(h, H_SPEAKER), who))
+		printf(" (speaker %s)", db_col_text(h, H_SPEAKER));
+	printf("  %s  %s  [%s]\n", db_col_text(h, H_CHARACTER),
+	       *db_col_text(h, H_DATE) ? db_col_text(h, H_DATE) : "undated",
+	       db_col_text(h, H_CODES));
+	print_context(db, sqlite3_column_int64(h, H_SOURCE), sqlite3_column_int(h, H_SEQ),
+		      s->context, 1, width);
+	print_wrapped(marked ? marked : db_col_text(h, H_TEXT), s->context ? "    > " : "    ",
+		      width);
+	print_context(db, sqlite3_column_int64(h, H_SOURCE), sqlite3_column_int(h, H_SEQ),
+		      s->context, 0, width);
+	print_rule_matches(db, id);
+	putchar('\n');
+	free(marked);
+}
+
+static void print_md_hit(sqlite3_stmt *h)
+{
+	const char *date = db_col_text(h, H_DATE);
+
+	/* every line of the quote stays inside the block */
+	fputs("> ", stdout);
+	for (const char *p = db_col_text(h, H_TEXT); *p; p++) {
+		putchar(*p);
+		if (*p == '\n')
+			fputs("> ", stdout);
+	}
+	printf("\n>\n> \u2014 %s (%s), %s %s, `%s:%d`\n\n",
+	       *db_col_text(h, H_PARTICIPANT) ? db_col_text(h, H_PARTICIPANT)
+					      : db_col_text(h, H_SPEAKER),
+	       db_col_text(h, H_CHARACTER), db_col_text(h, H_FORMAT),
+	       *date ? date : "undated", db_col_text(h, H_PATH),
+	       sqlite3_column_int(h, H_LINE));
+}
+
+static void print_csv_hit(sqlite3_stmt *h, int header)
+{
+	static const char *const cols[] = {
+		"rank", "passage_id", "source", "line", "speaker", "participant",
+		"character", "date", "format", "codes", "text",
+	};
+	enum { N = sizeof(cols) / sizeof(*cols) };
+
+	if (header) {
+		for (int i = 0; i < N; i++)
+			csv_text(stdout, cols[i], i == N - 1);
+		return;
+	}
+	for (int i = 0; i < N; i++) {
+		if (i == H_RANK || i == H_ID || i == H_LINE)
+			csv_long(stdout, sqlite3_column_int64(h, i), i == N - 1);
+		else
+			csv_text(stdout, db_col_text(h, i), i == N - 1);
+	}
+}
+
+static const char json_hit_sql[] =
+	"SELECT json_object('rank', h.rank, 'id', p.id, 'source', s.path, 'line', p.line,"
+	" 'speaker', p.speaker, 'participant', pt.name,"
+	" 'character', iif(p.interviewer, 'interviewer', pt.character),"
+	" 'interviewer', json(iif(p.interviewer, 'true', 'false')),"
+	" 'date', s.date, 'format', s.format, 'batch', b.name,"
+	" 'start_char', p.start_char, 'end_char', p.end_char, 'score', h.score,"
+	" 'codes', (SELECT json_group_array(code_id) FROM (SELECT code_id FROM coding"
+	"   WHERE passage_id = p.id ORDER BY code_id)),"
+	" 'text', p.text,"
+	" 'before', (SELECT json_group_array(json_object('speaker', speaker, 'text', text))"
+	"   FROM (SELECT speaker, text FROM passage WHERE source_id = p.source_id"
+	"   AND seq BETWEEN p.seq - ?2 AND p.seq - 1 ORDER BY seq)),"
+	" 'after', (SELECT json_group_array(json_object('speaker', speaker, 'text', text))"
+	"   FROM (SELECT speaker, text FROM passage WHERE source_id = p.source_id"
+	"   AND seq BETWEEN p.seq + 1 AND p.seq + ?2 ORDER BY seq)))"
+	" FROM s_hit h JOIN passage p ON p.id = h.passage_id"
+	" JOIN source s ON s.id = p.source_id"
+	" JOIN batch b ON b.id = s.batch_id"
+	" LEFT JOIN participant pt ON pt.id = p.participant_id"
+	" WHERE h.rank <= ?1 ORDER BY h.rank";
+
+static int print_hits(struct db *db, struct search *s, struct err *e)
+{
+	sqlite3_stmt *h = db_prepare(db, s->format == FMT_JSON ? json_hit_sql : hit_sql, e);
+	int width = term_width(), n = 0;
+
+	if (!h)
+		return e->code;
+	sqlite3_bind_int64(h, 1, s->limit);
+	if (s->format == FMT_JSON)
+		sqlite3_bind_int64(h, 2, s->context);
+	if (s->format == FMT_CSV)
+		print_csv_hit(h, 1);
+	if (s->format == FMT_JSON)
+		putchar('[');
+	while (sqlite3_step(h) == SQLITE_ROW) {
+		switch (s->format) {
+		case FMT_JSON:
+			printf("%s\n  %s", n ? "," : "", db_col_text(h, 0));
+			break;
+		case FMT_CSV:
+			print_csv_hit(h, 0);
+			break;
+		case FMT_MD:
+			print_md_hit(h);
+			break;
+		default:
+			print_text_hit(db, s, h, width);
+		}
+		n++;
+	}
+	if (s->format == FMT_JSON)
+		printf("%s]\n", n ? "\n" : "");
+	if (s->format == FMT_TEXT) {
+		sqlite3_stmt *c = db_prepare(db, "SELECT count(*) FROM s_hit", e);
+		long total = c && sqlite3_step(c) == SQLITE_ROW ? sqlite3_column_int(c, 0) : 0;
+
+		sqlite3_finalize(c);
+		if (total > n)
+			printf("%d of %ld passages (--limit to see more)\n", n, total);
+		else
+			printf("%d passage%s\n", n, n == 1 ? "" : "s");
+	}
+	sqlite3_finalize(h);
+	return 0;
+}
+
+/* --count: hits per character and per code, over every hit. */
+static int print_counts(struct db *db, struct search *s, struct err *e)
+{
+	static const char *const sql[] = {
+		"SELECT 'character', iif(p.interviewer, 'interviewer', coalesce(pt.character, 'unknown')),"
+		" count(*) FROM s_hit h JOIN passage p ON p.id = h.passage_id"
+		" LEFT JOIN participant pt ON pt.id = p.participant_id GROUP BY 2 ORDER BY 3 DESC, 2",
+		"SELECT 'code', c.code_id, count(*) FROM s_hit h JOIN coding c"
+		" ON c.passage_id = h.passage_id GROUP BY 2 ORDER BY 3 DESC, 2",
+	};
+	sqlite3_stmt *st = NULL;
+
+	if (s->format == FMT_JSON) {
+		st = db_prepare(db,
+			"SELECT json_object('passages', (SELECT count(*) FROM s_hit),"
+			" 'characters', (SELECT json_group_object(k, n) FROM (SELECT"
+			"  iif(p.interviewer, 'interviewer', coalesce(pt.character, 'unknown')) AS k,"
+			"  count(*) AS n FROM s_hit h JOIN passage p ON p.id = h.passage_id"
+			"  LEFT JOIN participant pt ON pt.id = p.participant_id GROUP BY 1 ORDER BY 2 DESC, 1)),"
+			" 'codes', (SELECT json_group_object(k, n) FROM (SELECT c.code_id AS k,"
+			"  count(*) AS n FROM s_hit h JOIN coding c ON c.passage_id = h.passage_id"
+			"  GROUP BY 1 ORDER BY 2 DESC, 1)))", e);
+		if (!st)
+			return e->code;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			printf("%s\n", db_col_text(st, 0));
+		sqlite3_finalize(st);
+		return 0;
+	}
+	if (s->format == FMT_CSV) {
+		csv_text(stdout, "group", 0);
+		csv_text(stdout, "key", 0);
+		csv_text(stdout, "passages", 1);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (!(st = db_prepare(db, sql[i], e)))
+			return e->code;
+		if (s->format != FMT_CSV)
+			printf("%s%-22s %8s\n", i ? "\n" : "", i ? "code" : "character", "passages");
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (s->format == FMT_CSV) {
+				csv_text(stdout, db_col_text(st, 0), 0);
+				csv_text(stdout, db_col_text(st, 1), 0);
+				csv_long(stdout, sqlite3_column_int64(st, 2), 1);
+			} else {
+				printf("%-22s %8d\n", db_col_text(st, 1), sqlite3_column_int(st, 2));
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+int cmd_search(int argc, char **argv, struct err *e)
+{
+	static const struct option opts[] = {
+		{ "code", required_argument, NULL, OPT_CODE },
+		{ "participant", required_argument, NULL, OPT_PARTICIPANT },
+		{ "speaker", required_argument, NULL, OPT_SPEAKER },
+		{ "include-interviewer", no_argument, NULL, OPT_INTERVIEWER },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "context", required_argument, NULL, OPT_CONTEXT },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "count", no_argument, NULL, OPT_COUNT },
+		FILTER_OPTIONS,
+		CLI_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct search s = { .limit = 20, .format = FMT_TEXT };
+	struct db db = { 0 };
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, search_usage, search_help, search_opt, &s, e)))
+		goto out;
+	if (argc - optind > 1) {
+		rc = err_set(e, E_USAGE, "search takes one QUERY; quote it (usage: %s)", search_usage);
+		goto out;
+	}
+	if (optind < argc) {
+		s.query = argv[optind];
+		if (!*s.query || strspn(s.query, " \t\n") == strlen(s.query)) {
+			rc = err_set(e, E_USAGE, "search query is empty");
+			goto out;
+		}
+	}
+	s.tty = isatty(STDOUT_FILENO) && s.format == FMT_TEXT;
+	if ((rc = cli_open_db(&db, e)) || (rc = find_hits(&db, &s, e)))
+		goto out;
+	rc = s.count ? print_counts(&db, &s, e) : print_hits(&db, &s, e);
+out:
+	db_close(&db);
+	free(s.codes);
+	return rc < 0 ? 0 : rc;
+}

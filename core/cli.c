@@ -1,0 +1,126 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+struct cli cli;
+
+int cli_parse(int argc, char **argv, const struct option *opts,
+	      const char *usage, const char *help, cli_opt_fn fn, void *ctx,
+	      struct err *e)
+{
+	int opt;
+
+	optind = 0;     /* glibc: start afresh, also for a second command */
+	opterr = 0;     /* we say what went wrong, on one line */
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_DB:
+			cli.db = optarg;
+			break;
+		case OPT_CODEBOOK:
+			cli.codebook = optarg;
+			break;
+		case OPT_HELP:
+			printf("usage: %s\n\n%s", usage, help);
+			return -1;
+		case ':':
+			return err_set(e, E_USAGE, "option '%s' needs a value (usage: %s)",
+				       argv[optind - 1], usage);
+		case '?':
+			return err_set(e, E_USAGE, "unknown option '%s' (usage: %s)",
+				       argv[optind - 1], usage);
+		default:
+			if (fn(opt, optarg, ctx, e))
+				return e->code;
+		}
+	}
+	return 0;
+}
+
+int cli_number(const char *name, const char *arg, long min, long max,
+	       long *out, struct err *e)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max)
+		return err_set(e, E_USAGE, "%s takes a whole number from %ld to %ld, not '%s'",
+			       name, min, max, arg);
+	*out = v;
+	return 0;
+}
+
+int cli_open_db(struct db *db, struct err *e)
+{
+	const char *path = cli.db;
+
+	if (!path || !*path)
+		path = getenv("PAPERCUT_DB");
+	if (!path || !*path)
+		path = "papercut.db";
+	return db_open(db, path, e);
+}
+
+int cli_load_codebook(struct codebook *cb, struct err *e)
+{
+	char *dir = NULL;
+	int rc;
+
+	if (cli.codebook && *cli.codebook)
+		dir = strdup(cli.codebook);
+	else
+		dir = codebook_default_dir();
+	if (!dir)
+		return err_set(e, E_DATA, "no codebook found: give --codebook DIR or set PAPERCUT_CODEBOOK");
+	rc = codebook_load(cb, dir, e);
+	free(dir);
+	return rc;
+}
+
+double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void progress_start(struct progress *p)
+{
+	p->on = isatty(STDERR_FILENO);
+	p->start = p->last = now_seconds();
+}
+
+void progress_show(struct progress *p, const char *fmt, ...)
+{
+	double t;
+	va_list ap;
+
+	if (!p->on)
+		return;
+	t = now_seconds();
+	if (t - p->last < 0.2)
+		return;
+	p->last = t;
+	fputs("\r\033[K", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+}
+
+void progress_done(struct progress *p)
+{
+	if (p->on) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+}

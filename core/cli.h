@@ -1,0 +1,60 @@
+#ifndef PAPERCUT_CLI_H
+#define PAPERCUT_CLI_H
+
+#include <getopt.h>
+
+#include "codebook.h"
+#include "db.h"
+#include "err.h"
+
+/*
+ * What every command shares: where the database and the codebook are,
+ * and how options are read. Global options (before the command) and the
+ * command's own (after it) both land here.
+ */
+struct cli {
+	const char *db;        /* --db, else $PAPERCUT_DB, else ./papercut.db */
+	const char *codebook;  /* --codebook, else $PAPERCUT_CODEBOOK, else bundled */
+};
+
+extern struct cli cli;
+
+enum { OPT_DB = 0x100, OPT_CODEBOOK, OPT_HELP, OPT_CLI_LAST };
+
+#define CLI_OPTIONS \
+	{ "db", required_argument, NULL, OPT_DB }, \
+	{ "codebook", required_argument, NULL, OPT_CODEBOOK }, \
+	{ "help", no_argument, NULL, OPT_HELP }
+
+/*
+ * Reads a command's options with getopt_long(): `opts` must end with
+ * CLI_OPTIONS and a zero entry; `fn` gets the command's own options.
+ * Returns 0 with optind at the operands, -1 when --help printed the help
+ * (the command returns 0), or E_USAGE with `e` filled (one line, with
+ * the synopsis `usage`). `fn` returns 0 or an error code.
+ */
+typedef int (*cli_opt_fn)(int opt, const char *arg, void *ctx, struct err *e);
+int cli_parse(int argc, char **argv, const struct option *opts,
+	      const char *usage, const char *help, cli_opt_fn fn, void *ctx,
+	      struct err *e);
+
+/* Parses a whole number in [min, max] for option `name`. */
+int cli_number(const char *name, const char *arg, long min, long max,
+	       long *out, struct err *e);
+
+int cli_open_db(struct db *db, struct err *e);
+int cli_load_codebook(struct codebook *cb, struct err *e);
+
+/* Progress on stderr, only when it is a terminal. */
+struct progress {
+	int on;
+	double start;
+	double last;
+};
+void progress_start(struct progress *p);
+void progress_show(struct progress *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void progress_done(struct progress *p);
+double now_seconds(void);
+
+#endif

@@ -1,0 +1,522 @@
+#include <dirent.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "buf.h"
+#include "codebook.h"
+#include "mem.h"
+#include "text.h"
+
+/* The longest codebook line libinih reads whole (its INI_MAX_LINE less
+ * the newline and the NUL). */
+#define INI_LINE_MAX 198
+
+/* Codebook files are small; a larger one is a mistake. */
+#define CODEBOOK_FILE_MAX (4 << 20)
+
+struct parse_state {
+	struct codebook *cb;
+	const char *file;       /* name shown in problems */
+	const char *p, *end;    /* what the reader has not handed out */
+	int line;
+	struct code *cur;       /* section being read */
+};
+
+static void problem(struct codebook *cb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void problem(struct codebook *cb, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	ALLOC_GROW(cb->problems, cb->nproblems + 1, cb->aproblems);
+	cb->problems[cb->nproblems++] = s;
+}
+
+void codebook_init(struct codebook *cb)
+{
+	memset(cb, 0, sizeof(*cb));
+}
+
+static void rules_free(struct rule *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].pattern);
+		free(r[i].where);
+		pcre2_code_free(r[i].re);
+	}
+	free(r);
+}
+
+static void samples_free(struct sample *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(s[i].text);
+		free(s[i].where);
+	}
+	free(s);
+}
+
+void codebook_release(struct codebook *cb)
+{
+	for (size_t i = 0; i < cb->n; i++) {
+		struct code *c = &cb->codes[i];
+
+		free(c->id);
+		free(c->where);
+		free(c->label);
+		free(c->theme);
+		free(c->description);
+		rules_free(c->rules, c->nrules);
+		rules_free(c->excludes, c->nexcludes);
+		samples_free(c->examples, c->nexamples);
+		samples_free(c->counters, c->ncounters);
+	}
+	free(cb->codes);
+	for (size_t i = 0; i < cb->nproblems; i++)
+		free(cb->problems[i]);
+	free(cb->problems);
+	free(cb->dir);
+	codebook_init(cb);
+}
+
+long codebook_find(const struct codebook *cb, const char *id)
+{
+	for (size_t i = 0; i < cb->n; i++)
+		if (!strcmp(cb->codes[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+/* libinih's reader: hands out one line at a time, counting lines so that
+ * every problem can name one, and refusing lines libinih would cut. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parse_state *ps = stream;
+	const char *nl;
+	size_t len;
+
+	if (ps->p >= ps->end)
+		return NULL;
+	nl = memchr(ps->p, '\n', (size_t)(ps->end - ps->p));
+	len = nl ? (size_t)(nl - ps->p) : (size_t)(ps->end - ps->p);
+	ps->line++;
+	if (len > INI_LINE_MAX || len + 2 > (size_t)num) {
+		problem(ps->cb, "%s:%d: line longer than %d characters (split a long pattern into several 'pattern =' lines)",
+			ps->file, ps->line, INI_LINE_MAX);
+		memcpy(str, ";\n", 3);
+	} else {
+		memcpy(str, ps->p, len);
+		str[len] = '\n';
+		str[len + 1] = '\0';
+	}
+	ps->p += len + (nl ? 1 : 0);
+	return str;
+}
+
+static char *where(const struct parse_state *ps)
+{
+	struct buf b = BUF_INIT;
+
+	buf_addf(&b, "%s:%d", ps->file, ps->line);
+	return buf_detach(&b, NULL);
+}
+
+static void add_rule(struct rule **arr, size_t *n, size_t *alloc,
+		     const struct parse_state *ps, const char *pattern)
+{
+	struct rule *r;
+
+	ALLOC_GROW(*arr, *n + 1, *alloc);
+	r = &(*arr)[(*n)++];
+	r->pattern = xstrdup(pattern);
+	r->where = where(ps);
+	r->re = NULL;
+}
+
+static void add_sample(struct sample **arr, size_t *n, size_t *alloc,
+		       const struct parse_state *ps, const char *text)
+{
+	struct sample *s;
+
+	ALLOC_GROW(*arr, *n + 1, *alloc);
+	s = &(*arr)[(*n)++];
+	s->text = xstrdup(text);
+	s->where = where(ps);
+}
+
+static void set_once(struct parse_state *ps, char **field, const char *key,
+		     const char *value)
+{
+	if (*field) {
+		problem(ps->cb, "%s:%d: '%s' given twice in [%s]", ps->file,
+			ps->line, key, ps->cur->id);
+		return;
+	}
+	*field = xstrdup(value);
+}
+
+static void start_code(struct parse_state *ps, const char *id)
+{
+	struct codebook *cb = ps->cb;
+	long dup = codebook_find(cb, id);
+	struct code *c;
+
+	if (dup >= 0)
+		problem(cb, "%s:%d: duplicate code id '%s' (first at %s)",
+			ps->file, ps->line, id, cb->codes[dup].where);
+	ALLOC_GROW(cb->codes, cb->n + 1, cb->alloc);
+	c = &cb->codes[cb->n++];
+	memset(c, 0, sizeof(*c));
+	c->id = xstrdup(id);
+	c->where = where(ps);
+	c->kind = -1;
+}
+
+static int on_key(void *user, const char *section, const char *key,
+		  const char *value)
+{
+	struct parse_state *ps = user;
+	struct code *c;
+
+	if (!*section) {
+		problem(ps->cb, "%s:%d: '%s' stands before any [code-id] section",
+			ps->file, ps->line, key);
+		return 1;
+	}
+	if (!ps->cur || strcmp(ps->cur->id, section))
+		start_code(ps, section);
+	/* start_code may have moved the array: take the pointer anew */
+	c = ps->cur = &ps->cb->codes[ps->cb->n - 1];
+
+	if (!strcmp(key, "kind")) {
+		if (c->kind != -1)
+			problem(ps->cb, "%s:%d: 'kind' given twice in [%s]",
+				ps->file, ps->line, c->id);
+		else if (!strcmp(value, "papercut"))
+			c->kind = KIND_PAPERCUT;
+		else if (!strcmp(value, "character"))
+			c->kind = KIND_CHARACTER;
+		else
+			problem(ps->cb, "%s:%d: kind '%s' is neither 'papercut' nor 'character'",
+				ps->file, ps->line, value);
+	} else if (!strcmp(key, "label")) {
+		set_once(ps, &c->label, key, value);
+	} else if (!strcmp(key, "theme")) {
+		set_once(ps, &c->theme, key, value);
+	} else if (!strcmp(key, "description")) {
+		if (c->description) {   /* a continuation line */
+			struct buf b = BUF_INIT;
+
+			buf_addf(&b, "%s %s", c->description, value);
+			free(c->description);
+			c->description = buf_detach(&b, NULL);
+		} else {
+			c->description = xstrdup(value);
+		}
+	} else if (!strcmp(key, "pattern")) {
+		add_rule(&c->rules, &c->nrules, &c->arules, ps, value);
+	} else if (!strcmp(key, "exclude")) {
+		add_rule(&c->excludes, &c->nexcludes, &c->aexcludes, ps, value);
+	} else if (!strcmp(key, "example")) {
+		add_sample(&c->examples, &c->nexamples, &c->aexamples, ps, value);
+	} else if (!strcmp(key, "counter")) {
+		add_sample(&c->counters, &c->ncounters, &c->acounters, ps, value);
+	} else {
+		problem(ps->cb, "%s:%d: unknown key '%s' in [%s] (known: kind, label, theme, description, pattern, exclude, example, counter)",
+			ps->file, ps->line, key, section);
+	}
+	return 1;
+}
+
+static int valid_id(const char *id)
+{
+	if (!*id)
+		return 0;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_'))
+			return 0;
+	return 1;
+}
+
+static void compile_rules(struct codebook *cb, struct rule *r, size_t n,
+			  pcre2_match_data *md)
+{
+	for (size_t i = 0; i < n; i++) {
+		int code;
+		PCRE2_SIZE off;
+
+		r[i].re = pcre2_compile((PCRE2_SPTR)r[i].pattern,
+					PCRE2_ZERO_TERMINATED,
+					PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS,
+					&code, &off, NULL);
+		if (!r[i].re) {
+			PCRE2_UCHAR msg[256];
+
+			pcre2_get_error_message(code, msg, sizeof(msg));
+			problem(cb, "%s: bad pattern at offset %zu: %s", r[i].where,
+				(size_t)off, (const char *)msg);
+			continue;
+		}
+		pcre2_jit_compile(r[i].re, PCRE2_JIT_COMPLETE);
+		if (pcre2_match(r[i].re, (PCRE2_SPTR) "", 0, 0, 0, md, NULL) >= 0) {
+			problem(cb, "%s: pattern matches empty text, so it would tag every passage",
+				r[i].where);
+			pcre2_code_free(r[i].re);
+			r[i].re = NULL;
+		}
+	}
+}
+
+/* Checks one code once all files are read. */
+static void check_code(struct codebook *cb, struct code *c)
+{
+	if (!valid_id(c->id))
+		problem(cb, "%s: code id '%s' may hold only a-z, 0-9, '-' and '_'",
+			c->where, c->id);
+	if (!strcmp(c->id, "unknown") || !strcmp(c->id, "total"))
+		problem(cb, "%s: '%s' is reserved and cannot be a code id",
+			c->where, c->id);
+	if (c->kind == -1)
+		problem(cb, "%s: [%s] has no 'kind' (papercut or character)",
+			c->where, c->id);
+	if (!c->label)
+		problem(cb, "%s: [%s] has no 'label'", c->where, c->id);
+	if (c->kind == KIND_PAPERCUT && !c->theme)
+		problem(cb, "%s: papercut [%s] has no 'theme'", c->where, c->id);
+	if (!c->nrules)
+		problem(cb, "%s: [%s] has no 'pattern'", c->where, c->id);
+}
+
+static void run_samples(struct codebook *cb)
+{
+	struct matcher m;
+	struct match *out = xcalloc(cb->n, sizeof(*out));
+
+	matcher_init(&m);
+	for (size_t i = 0; i < cb->n; i++) {
+		struct code *c = &cb->codes[i];
+
+		for (size_t k = 0; k < c->nexamples; k++) {
+			const char *t = c->examples[k].text;
+			size_t n = codebook_match(cb, &m, t, strlen(t), out), j;
+
+			for (j = 0; j < n && out[j].code != i; j++)
+				;
+			if (j == n)
+				problem(cb, "%s: example is not tagged '%s': \"%s\"",
+					c->examples[k].where, c->id, t);
+		}
+		for (size_t k = 0; k < c->ncounters; k++) {
+			const char *t = c->counters[k].text;
+			size_t n = codebook_match(cb, &m, t, strlen(t), out);
+
+			for (size_t j = 0; j < n; j++)
+				if (out[j].code == i)
+					problem(cb, "%s: counter is tagged '%s' by the rule at %s: \"%s\"",
+						c->counters[k].where, c->id,
+						out[j].rule->where, t);
+		}
+	}
+	matcher_release(&m);
+	free(out);
+}
+
+static int ini_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 4 && d->d_name[0] != '.' && !strcmp(d->d_name + n - 4, ".ini");
+}
+
+int codebook_load(struct codebook *cb, const char *dir, struct err *e)
+{
+	struct dirent **names = NULL;
+	struct buf content = BUF_INIT, path = BUF_INIT;
+	XXH3_state_t *hs = XXH3_createState();
+	pcre2_match_data *md = NULL;
+	int n;
+
+	cb->dir = xstrdup(dir);
+	XXH3_128bits_reset(hs);
+	n = scandir(dir, &names, ini_name, alphasort);
+	if (n < 0) {
+		err_set(e, E_DATA, "codebook '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	if (n == 0)
+		problem(cb, "%s: no .ini files in the codebook directory", dir);
+
+	for (int i = 0; i < n; i++) {
+		struct parse_state ps = { .cb = cb, .file = names[i]->d_name };
+		size_t bad;
+		int rc;
+
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", dir, names[i]->d_name);
+		buf_init(&content, CODEBOOK_FILE_MAX);
+		rc = buf_read_file(&content, path.data);
+		if (rc) {
+			problem(cb, "%s: %s", path.data,
+				rc == -2 ? "larger than 4 MiB" : strerror(errno));
+			buf_release(&content);
+			continue;
+		}
+		XXH3_128bits_update(hs, names[i]->d_name, strlen(names[i]->d_name) + 1);
+		XXH3_128bits_update(hs, content.data, content.len + 1);
+		bad = utf8_invalid_at(content.data, content.len);
+		if (bad < content.len) {
+			problem(cb, "%s:%d: invalid UTF-8", names[i]->d_name,
+				line_at(content.data, bad));
+			buf_release(&content);
+			continue;
+		}
+		ps.p = content.data;
+		ps.end = content.data + content.len;
+		rc = ini_parse_stream(read_line, &ps, on_key, &ps);
+		if (rc > 0)
+			problem(cb, "%s:%d: expected '[code-id]' or 'key = value'",
+				names[i]->d_name, rc);
+		buf_release(&content);
+	}
+
+	md = pcre2_match_data_create(1, NULL);
+	for (size_t i = 0; i < cb->n; i++) {
+		check_code(cb, &cb->codes[i]);
+		compile_rules(cb, cb->codes[i].rules, cb->codes[i].nrules, md);
+		compile_rules(cb, cb->codes[i].excludes, cb->codes[i].nexcludes, md);
+	}
+	/* Samples only mean something once every rule compiled. */
+	if (!cb->nproblems)
+		run_samples(cb);
+
+	{
+		XXH128_hash_t h = XXH3_128bits_digest(hs);
+
+		snprintf(cb->hash, sizeof(cb->hash), "%016llx%016llx",
+			 (unsigned long long)h.high64, (unsigned long long)h.low64);
+	}
+	if (cb->nproblems) {
+		if (cb->nproblems == 1)
+			err_set(e, E_DATA, "codebook '%s': %s", dir, cb->problems[0]);
+		else
+			err_set(e, E_DATA, "codebook '%s': %s (and %zu more problems: run 'papercut codebook check')",
+				dir, cb->problems[0], cb->nproblems - 1);
+	}
+out:
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	pcre2_match_data_free(md);
+	XXH3_freeState(hs);
+	buf_release(&path);
+	return e && e->code ? e->code : (cb->nproblems ? E_DATA : 0);
+}
+
+void matcher_init(struct matcher *m)
+{
+	m->md = pcre2_match_data_create(1, NULL);
+}
+
+void matcher_release(struct matcher *m)
+{
+	pcre2_match_data_free(m->md);
+	m->md = NULL;
+}
+
+static int first_match(const struct rule *r, struct matcher *m,
+		       const char *text, size_t len, size_t *start, size_t *end)
+{
+	int rc;
+	PCRE2_SIZE *ov;
+
+	if (!r->re)
+		return 0;
+	rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK,
+			 m->md, NULL);
+	if (rc < 0)
+		return 0;
+	ov = pcre2_get_ovector_pointer(m->md);
+	*start = ov[0];
+	*end = ov[1];
+	return 1;
+}
+
+size_t codebook_match(const struct codebook *cb, struct matcher *m,
+		      const char *text, size_t len, struct match *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cb->n; i++) {
+		const struct code *c = &cb->codes[i];
+		struct match best = { .rule = NULL };
+		size_t s, e;
+
+		for (size_t k = 0; k < c->nrules; k++)
+			if (first_match(&c->rules[k], m, text, len, &s, &e) &&
+			    (!best.rule || s < best.start)) {
+				best.rule = &c->rules[k];
+				best.start = s;
+				best.end = e;
+			}
+		if (!best.rule)
+			continue;
+		for (size_t k = 0; k < c->nexcludes && best.rule; k++)
+			if (first_match(&c->excludes[k], m, text, len, &s, &e))
+				best.rule = NULL;
+		if (!best.rule)
+			continue;
+		best.code = i;
+		out[n++] = best;
+	}
+	return n;
+}
+
+char *codebook_default_dir(void)
+{
+	const char *env = getenv("PAPERCUT_CODEBOOK");
+	char exe[PATH_MAX];
+	ssize_t len;
+	struct buf b = BUF_INIT;
+	struct stat st;
+	static const char *const rel[] = {
+		"/../share/papercut/codebook", /* make install */
+		"/data/codebook",              /* the source tree */
+		"/../data/codebook",           /* build/ in the source tree */
+		"/../../data/codebook",        /* build/test in the source tree */
+	};
+
+	if (env && *env)
+		return xstrdup(env);
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len <= 0)
+		return NULL;
+	exe[len] = '\0';
+	*strrchr(exe, '/') = '\0';
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		buf_reset(&b);
+		buf_addf(&b, "%s%s", exe, rel[i]);
+		if (stat(b.data, &st) == 0 && S_ISDIR(st.st_mode))
+			return buf_detach(&b, NULL);
+	}
+	buf_release(&b);
+	return NULL;
+}

@@ -1,0 +1,90 @@
+#ifndef PAPERCUT_CODEBOOK_H
+#define PAPERCUT_CODEBOOK_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+
+#include "err.h"
+
+/*
+ * A codebook: INI files (one section per code) in a directory, read in
+ * name order. Patterns are PCRE2, UTF + UCP, case-insensitive unless the
+ * pattern says otherwise, JIT-compiled once at load.
+ */
+enum code_kind { KIND_PAPERCUT, KIND_CHARACTER };
+
+struct rule {
+	char *pattern;
+	char *where;        /* "file.ini:12", names the rule in codings */
+	pcre2_code *re;
+};
+
+struct sample {
+	char *text;
+	char *where;
+};
+
+struct code {
+	char *id;
+	char *where;        /* the section header */
+	int kind;           /* enum code_kind, -1 until `kind =` is read */
+	char *label, *theme, *description;
+	struct rule *rules, *excludes;
+	size_t nrules, arules, nexcludes, aexcludes;
+	struct sample *examples, *counters;
+	size_t nexamples, aexamples, ncounters, acounters;
+};
+
+struct codebook {
+	char *dir;
+	char hash[33];      /* of the files' names and contents */
+	struct code *codes;
+	size_t n, alloc;
+	char **problems;    /* every problem found, "file:line: what" */
+	size_t nproblems, aproblems;
+};
+
+/* One match of a code in a passage. */
+struct match {
+	size_t code;        /* index into codebook.codes */
+	const struct rule *rule;
+	size_t start, end;  /* bytes into the text */
+};
+
+/* Per-thread scratch space for matching. */
+struct matcher {
+	pcre2_match_data *md;
+};
+
+void codebook_init(struct codebook *cb);
+
+/*
+ * Loads every *.ini in `dir`, compiles the rules and runs each code's
+ * examples and counters. Every problem is collected in cb->problems;
+ * when there is any, returns E_DATA with `e` naming the first and how
+ * many there are. Free with codebook_release() in either case.
+ */
+int codebook_load(struct codebook *cb, const char *dir, struct err *e);
+void codebook_release(struct codebook *cb);
+
+/* Index of the code named `id`, or -1. */
+long codebook_find(const struct codebook *cb, const char *id);
+
+void matcher_init(struct matcher *m);
+void matcher_release(struct matcher *m);
+
+/*
+ * Tags `text`: for each code, its first match unless an exclude of the
+ * code matches anywhere in the text. Fills `out` (room for cb->n) in
+ * codebook order and returns how many codes matched.
+ */
+size_t codebook_match(const struct codebook *cb, struct matcher *m,
+		      const char *text, size_t len, struct match *out);
+
+/* Where the default codebook is: $PAPERCUT_CODEBOOK, the installed data
+ * dir next to the binary, or data/codebook in the source tree. Returns a
+ * string the caller frees, or NULL. */
+char *codebook_default_dir(void);
+
+#endif

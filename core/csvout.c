@@ -1,0 +1,44 @@
+#include <csv.h>
+#include <string.h>
+
+#include "buf.h"
+#include "csvout.h"
+
+static void end_field(FILE *f, int last)
+{
+	fputs(last ? "\r\n" : ",", f);
+}
+
+void csv_text(FILE *f, const char *s, int last)
+{
+	struct buf b = BUF_INIT;
+
+	if (s[0] && strchr("=+-@\t\r", s[0])) {
+		buf_addch(&b, '\'');
+		buf_adds(&b, s);
+		s = b.data;
+	}
+	if (strpbrk(s, ",\"\r\n"))
+		csv_fwrite(f, s, strlen(s));   /* quotes, doubling quotes inside */
+	else
+		fputs(s, f);
+	buf_release(&b);
+	end_field(f, last);
+}
+
+void csv_long(FILE *f, long long v, int last)
+{
+	fprintf(f, "%lld", v);
+	end_field(f, last);
+}
+
+void csv_double(FILE *f, double v, int last)
+{
+	fprintf(f, "%.6g", v);
+	end_field(f, last);
+}
+
+void csv_null(FILE *f, int last)
+{
+	end_field(f, last);
+}

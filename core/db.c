@@ -1,0 +1,235 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "db.h"
+#include "mem.h"
+
+static const char schema_sql[] =
+#include "schema.inc"
+	;
+
+/* The schema version that data/schema.sql describes. */
+#define SCHEMA_VERSION 1
+
+/*
+ * migrations[v] brings a database from version v to v + 1. A new
+ * database gets schema.sql directly. None yet: version 1 is the first.
+ */
+static const char *const migrations[SCHEMA_VERSION] = {
+	NULL,
+};
+
+static const char *const stmt_sql[STMT_COUNT] = {
+	[STMT_BATCH_FIND] = "SELECT id FROM batch WHERE name = ?1",
+	[STMT_BATCH_ADD] = "INSERT INTO batch(name) VALUES (?1)",
+	[STMT_SOURCE_BY_HASH] = "SELECT id, path FROM source WHERE hash = ?1",
+	[STMT_SOURCE_BY_PATH] = "SELECT id FROM source WHERE path = ?1",
+	[STMT_SOURCE_DELETE] = "DELETE FROM source WHERE id = ?1",
+	[STMT_SOURCE_ADD] =
+		"INSERT INTO source(batch_id, path, format, hash, bytes,"
+		" participant_id, date, interviewers, title, url)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[STMT_SOURCE_INTERVIEWER] =
+		"UPDATE source SET interviewers = json_insert(interviewers, '$[#]', ?2)"
+		" WHERE id = ?1",
+	[STMT_PARTICIPANT_FIND] = "SELECT id FROM participant WHERE name = ?1",
+	[STMT_PARTICIPANT_ADD] = "INSERT INTO participant(name) VALUES (?1)",
+	[STMT_PARTICIPANT_OVERRIDE] =
+		"UPDATE participant SET override = ?2 WHERE id = ?1",
+	[STMT_ATTR_SET] =
+		"INSERT INTO participant_attr(participant_id, key, value)"
+		" VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET value = ?3",
+	[STMT_PASSAGE_ADD] =
+		"INSERT INTO passage(source_id, seq, participant_id, speaker,"
+		" interviewer, line, start_byte, end_byte, start_char,"
+		" end_char, text)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[STMT_CODING_ADD] =
+		"INSERT INTO coding(passage_id, code_id, rule, start_byte,"
+		" end_byte, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[STMT_TAG_RUN_ADD] =
+		"INSERT INTO tag_run(codebook_hash, codebook_dir) VALUES (?1, ?2)",
+	[STMT_TAG_RUN_COUNT] =
+		"UPDATE tag_run SET passages = passages + ?2,"
+		" codings = codings + ?3 WHERE id = ?1",
+	[STMT_TAG_RUN_LAST] =
+		"SELECT id, codebook_hash FROM tag_run ORDER BY id DESC LIMIT 1",
+};
+
+int db_fail(struct db *db, struct err *e, const char *what)
+{
+	return err_set(e, E_DATA, "%s: database '%s': %s", what, db->path,
+		       sqlite3_errmsg(db->h));
+}
+
+int db_exec(struct db *db, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(e, E_DATA, "database '%s': %s", db->path,
+			msg ? msg : sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return E_DATA;
+	}
+	return 0;
+}
+
+static int pragma_int(struct db *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Creates or upgrades; refuses what is not ours. Touches nothing before
+ * it has decided the file is papercut's (or empty). */
+static int db_prepare_schema(struct db *db, struct err *e)
+{
+	int app_id, version, tables;
+
+	if (pragma_int(db, "PRAGMA application_id", &app_id) ||
+	    pragma_int(db, "PRAGMA user_version", &version) ||
+	    pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables))
+		return err_set(e, E_DATA, "'%s': not a papercut database (%s)",
+			       db->path, sqlite3_errmsg(db->h));
+	if (tables > 0 && app_id != DB_APPLICATION_ID)
+		return err_set(e, E_DATA,
+			       "'%s': not a papercut database (it holds other tables)",
+			       db->path);
+	if (app_id == DB_APPLICATION_ID && version > SCHEMA_VERSION)
+		return err_set(e, E_DATA,
+			       "'%s': made by a newer papercut (schema %d, this one knows %d)",
+			       db->path, version, SCHEMA_VERSION);
+
+	if (db_exec(db, "PRAGMA journal_mode = WAL", e))
+		return e->code;
+	if (tables == 0) {
+		char sql[128];
+
+		if (db_exec(db, "BEGIN", e))
+			return e->code;
+		snprintf(sql, sizeof(sql),
+			 "PRAGMA application_id = %d; PRAGMA user_version = %d",
+			 DB_APPLICATION_ID, SCHEMA_VERSION);
+		if (db_exec(db, schema_sql, e) || db_exec(db, sql, e)) {
+			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+			return e->code;
+		}
+		return db_exec(db, "COMMIT", e);
+	}
+	for (int v = version; v < SCHEMA_VERSION; v++) {
+		char sql[64];
+
+		if (!migrations[v])
+			continue;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (db_exec(db, "BEGIN", e))
+			return e->code;
+		if (db_exec(db, migrations[v], e) || db_exec(db, sql, e)) {
+			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+			return e->code;
+		}
+		if (db_exec(db, "COMMIT", e))
+			return e->code;
+	}
+	return 0;
+}
+
+int db_open(struct db *db, const char *path, struct err *e)
+{
+	struct stat st;
+
+	memset(db, 0, sizeof(*db));
+	db->path = xstrdup(path);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return err_set(e, E_DATA, "'%s': not a papercut database (a directory)",
+			       path);
+	if (sqlite3_open_v2(path, &db->h,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)) {
+		err_set(e, E_DATA, "'%s': cannot open database: %s", path,
+			db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		return E_DATA;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 5000);
+	if (db_prepare_schema(db, e))
+		return e->code;
+	return db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", e);
+}
+
+void db_close(struct db *db)
+{
+	for (int i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(db->stmt[i]);
+	if (db->h)
+		sqlite3_close(db->h);
+	free(db->path);
+	memset(db, 0, sizeof(*db));
+}
+
+sqlite3_stmt *db_stmt(struct db *db, enum db_stmt which, struct err *e)
+{
+	sqlite3_stmt *st = db->stmt[which];
+
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
+	}
+	if (sqlite3_prepare_v3(db->h, stmt_sql[which], -1,
+			       SQLITE_PREPARE_PERSISTENT, &st, NULL)) {
+		db_fail(db, e, "preparing a statement");
+		return NULL;
+	}
+	db->stmt[which] = st;
+	return st;
+}
+
+sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL)) {
+		db_fail(db, e, "preparing a query");
+		return NULL;
+	}
+	return st;
+}
+
+int db_step_done(struct db *db, sqlite3_stmt *st, struct err *e,
+		 const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, e, what);
+		sqlite3_reset(st);
+		return E_DATA;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+const char *db_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? (const char *)s : "";
+}

@@ -1,0 +1,73 @@
+#ifndef PAPERCUT_DB_H
+#define PAPERCUT_DB_H
+
+#include <sqlite3.h>
+
+#include "err.h"
+
+#define DB_APPLICATION_ID 0x70617063 /* "papc" */
+
+/*
+ * Statements every stage may run more than once, prepared on first use
+ * and kept until db_close() (as SQLite keeps aStmt[] indexed by an enum).
+ * The SQL for each is in core/db.c.
+ */
+enum db_stmt {
+	STMT_BATCH_FIND,
+	STMT_BATCH_ADD,
+	STMT_SOURCE_BY_HASH,
+	STMT_SOURCE_BY_PATH,
+	STMT_SOURCE_DELETE,
+	STMT_SOURCE_ADD,
+	STMT_SOURCE_INTERVIEWER,
+	STMT_PARTICIPANT_FIND,
+	STMT_PARTICIPANT_ADD,
+	STMT_PARTICIPANT_OVERRIDE,
+	STMT_ATTR_SET,
+	STMT_PASSAGE_ADD,
+	STMT_CODING_ADD,
+	STMT_TAG_RUN_ADD,
+	STMT_TAG_RUN_COUNT,
+	STMT_TAG_RUN_LAST,
+	STMT_COUNT
+};
+
+struct db {
+	sqlite3 *h;
+	char *path;
+	sqlite3_stmt *stmt[STMT_COUNT];
+};
+
+/*
+ * Opens `path`, creating a papercut database there when there is none
+ * (schema applied, user_version set, WAL). A file that is not papercut's
+ * is refused and left untouched. db_close() frees what db_open() made.
+ */
+int db_open(struct db *db, const char *path, struct err *e);
+void db_close(struct db *db);
+
+/* The statement `which`, reset and with bindings cleared. NULL and `e`
+ * filled when it cannot be prepared. */
+sqlite3_stmt *db_stmt(struct db *db, enum db_stmt which, struct err *e);
+
+/* Runs SQL without results. */
+int db_exec(struct db *db, const char *sql, struct err *e);
+
+/* Fills `e` from the connection's last error, with `what` in front. */
+int db_fail(struct db *db, struct err *e, const char *what);
+
+/* Steps a statement that returns no rows (or only the first one matters)
+ * and resets it. SQLITE_ROW and SQLITE_DONE are both success. */
+int db_step_done(struct db *db, sqlite3_stmt *st, struct err *e,
+		 const char *what);
+
+/* Binds text or NULL when `s` is NULL. */
+int db_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* Prepares a one-off statement; finalize it with sqlite3_finalize(). */
+sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct err *e);
+
+/* The text of column `i`, or "" for NULL (never NULL). */
+const char *db_col_text(sqlite3_stmt *st, int i);
+
+#endif

@@ -1,0 +1,66 @@
+#ifndef PAPERCUT_RESULTS_H
+#define PAPERCUT_RESULTS_H
+
+#include "db.h"
+#include "err.h"
+
+/*
+ * The computed results that every output reads (analyze prints them,
+ * report draws them): one place for the queries, so the numbers in the
+ * workbook are the numbers `analyze` prints.
+ *
+ * results_compute() fills TEMP tables of the connection:
+ *   r_passage(passage_id, participant_id, character, date, format, batch)
+ *       the evidence passages in scope (never interviewer turns)
+ *   r_character(id, position, participants)
+ *       the codebook's characters, then 'unknown' and 'total', with how
+ *       many participants in scope each has
+ *   r_matrix(code_id, label, theme, code_pos, character, char_pos,
+ *            passages, participants, n, share, lo, hi)
+ *       every papercut x character, with the share of the character's n
+ *       participants and its Wilson 95% interval [lo, hi]
+ */
+struct filter {
+	const char *kind;       /* source format */
+	const char *batch;      /* batch name */
+	const char *character;
+	const char *theme;
+	const char *since;      /* YYYY-MM-DD, inclusive */
+	const char *until;      /* YYYY-MM-DD, inclusive */
+	char quarter_since[16], quarter_until[16];
+};
+
+int results_compute(struct db *db, const struct filter *f, struct err *e);
+
+/* Sets since/until from "2026Q3". */
+int filter_quarter(struct filter *f, const char *q, struct err *e);
+
+/* Checks --since/--until values: YYYY-MM-DD. */
+int filter_date(const char *name, const char *arg, struct err *e);
+
+
+
+/* The filter options every analysis takes; filter_opt() handles them
+ * (returns 1 when it took `opt`, 0 when not, or E_USAGE). */
+enum {
+	OPT_KIND = 0x200, OPT_BATCH, OPT_CHARACTER, OPT_THEME, OPT_SINCE,
+	OPT_UNTIL, OPT_QUARTER,
+};
+#define FILTER_OPTIONS \
+	{ "kind", required_argument, NULL, OPT_KIND }, \
+	{ "batch", required_argument, NULL, OPT_BATCH }, \
+	{ "character", required_argument, NULL, OPT_CHARACTER }, \
+	{ "theme", required_argument, NULL, OPT_THEME }, \
+	{ "since", required_argument, NULL, OPT_SINCE }, \
+	{ "until", required_argument, NULL, OPT_UNTIL }, \
+	{ "quarter", required_argument, NULL, OPT_QUARTER }
+#define FILTER_HELP \
+	"  --kind KIND         only sources of this format (transcript, account)\n" \
+	"  --batch NAME        only this batch\n" \
+	"  --character ID      only participants of this character\n" \
+	"  --theme THEME       only papercuts of this theme\n" \
+	"  --since YYYY-MM-DD  only sources dated on or after\n" \
+	"  --until YYYY-MM-DD  only sources dated on or before\n" \
+	"  --quarter 2026Q3    only sources dated in this quarter\n"
+int filter_opt(struct filter *f, int opt, const char *arg, struct err *e);
+#endif

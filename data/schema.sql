@@ -1,0 +1,123 @@
+-- The papercut database. This file is the newest schema; core/db.c applies
+-- it to a new database and holds the migrations that bring older ones here.
+-- Every stage talks to the others only through these tables.
+
+CREATE TABLE batch (
+	id       INTEGER PRIMARY KEY,
+	name     TEXT NOT NULL UNIQUE,
+	created  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+-- A person whose words are evidence. The character is decided by
+-- attribution (core/attribute.c) unless a source overrides it.
+CREATE TABLE participant (
+	id          INTEGER PRIMARY KEY,
+	name        TEXT NOT NULL UNIQUE,
+	override    TEXT,                      -- character named in front matter
+	character   TEXT NOT NULL DEFAULT 'unknown',
+	decided_by  TEXT NOT NULL DEFAULT 'no cues'
+);
+
+CREATE TABLE participant_attr (
+	participant_id  INTEGER NOT NULL REFERENCES participant(id) ON DELETE CASCADE,
+	key             TEXT NOT NULL,
+	value           TEXT NOT NULL,
+	PRIMARY KEY (participant_id, key)
+) WITHOUT ROWID;
+
+-- One file as read. `hash` identifies the content: the same bytes are
+-- never stored twice.
+CREATE TABLE source (
+	id              INTEGER PRIMARY KEY,
+	batch_id        INTEGER NOT NULL REFERENCES batch(id) ON DELETE CASCADE,
+	path            TEXT NOT NULL,
+	format          TEXT NOT NULL,
+	hash            TEXT NOT NULL UNIQUE,
+	bytes           INTEGER NOT NULL,
+	participant_id  INTEGER REFERENCES participant(id),
+	date            TEXT,                 -- ISO 8601 (YYYY-MM-DD...)
+	interviewers    TEXT NOT NULL DEFAULT '[]',   -- JSON array of names
+	title           TEXT,
+	url             TEXT,
+	ingested        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX source_batch ON source(batch_id);
+CREATE INDEX source_participant ON source(participant_id);
+
+-- A speaker turn, a paragraph, a post or an answer. Offsets point into the
+-- source file: bytes (for tools) and code points (for REFI-QDA).
+CREATE TABLE passage (
+	id              INTEGER PRIMARY KEY,
+	source_id       INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+	seq             INTEGER NOT NULL,
+	participant_id  INTEGER REFERENCES participant(id),  -- NULL: interviewer
+	speaker         TEXT,
+	interviewer     INTEGER NOT NULL DEFAULT 0,
+	line            INTEGER NOT NULL,
+	start_byte      INTEGER NOT NULL,
+	end_byte        INTEGER NOT NULL,
+	start_char      INTEGER NOT NULL,
+	end_char        INTEGER NOT NULL,
+	text            TEXT NOT NULL,
+	UNIQUE (source_id, seq)
+);
+CREATE INDEX passage_participant ON passage(participant_id);
+
+CREATE VIRTUAL TABLE passage_fts USING fts5(
+	text, content = 'passage', content_rowid = 'id',
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER passage_ai AFTER INSERT ON passage BEGIN
+	INSERT INTO passage_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER passage_ad AFTER DELETE ON passage BEGIN
+	INSERT INTO passage_fts(passage_fts, rowid, text)
+		VALUES ('delete', old.id, old.text);
+END;
+
+-- The codebook of the last tagging run, so later stages can name codes
+-- without reading the codebook files.
+CREATE TABLE code (
+	id           TEXT PRIMARY KEY,
+	kind         TEXT NOT NULL CHECK (kind IN ('papercut', 'character')),
+	label        TEXT NOT NULL,
+	theme        TEXT,
+	description  TEXT,
+	patterns     TEXT NOT NULL DEFAULT '[]',   -- JSON array
+	position     INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE tag_run (
+	id             INTEGER PRIMARY KEY,
+	codebook_hash  TEXT NOT NULL,
+	codebook_dir   TEXT NOT NULL,
+	started        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+	passages       INTEGER NOT NULL DEFAULT 0,
+	codings        INTEGER NOT NULL DEFAULT 0
+);
+
+-- A code on a passage: once per passage, with the span (bytes into the
+-- passage text) of its first match and the rule ("file.ini:line") that fired.
+CREATE TABLE coding (
+	passage_id  INTEGER NOT NULL REFERENCES passage(id) ON DELETE CASCADE,
+	code_id     TEXT NOT NULL,
+	rule        TEXT NOT NULL,
+	start_byte  INTEGER NOT NULL,
+	end_byte    INTEGER NOT NULL,
+	run_id      INTEGER NOT NULL REFERENCES tag_run(id),
+	PRIMARY KEY (passage_id, code_id)
+) WITHOUT ROWID;
+CREATE INDEX coding_code ON coding(code_id, passage_id);
+
+-- Evidence: coded passages that count (interviewer turns never do), with
+-- everything the analyses group by.
+CREATE VIEW evidence AS
+SELECT c.code_id, k.kind, k.theme, p.id AS passage_id,
+       p.participant_id, pt.character, s.id AS source_id, s.batch_id,
+       s.format, s.date
+FROM coding c
+JOIN code k ON k.id = c.code_id
+JOIN passage p ON p.id = c.passage_id
+JOIN source s ON s.id = p.source_id
+JOIN participant pt ON pt.id = p.participant_id
+WHERE p.interviewer = 0;

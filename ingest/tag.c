@@ -1,0 +1,340 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/buf.h"
+#include "../core/cli.h"
+#include "../core/mem.h"
+#include "tag.h"
+
+static int store_codebook(struct db *db, const struct codebook *cb,
+			  struct err *e)
+{
+	sqlite3_stmt *add = NULL, *pat = NULL;
+	int rc = 0;
+
+	if (db_exec(db, "DELETE FROM code", e))
+		return e->code;
+	add = db_prepare(db, "INSERT INTO code(id, kind, label, theme, description, position)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", e);
+	pat = db_prepare(db, "UPDATE code SET patterns = json_insert(patterns, '$[#]', ?2)"
+			 " WHERE id = ?1", e);
+	if (!add || !pat) {
+		rc = E_DATA;
+		goto out;
+	}
+	for (size_t i = 0; i < cb->n; i++) {
+		const struct code *c = &cb->codes[i];
+
+		sqlite3_bind_text(add, 1, c->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(add, 2, c->kind == KIND_PAPERCUT ? "papercut" : "character",
+				  -1, SQLITE_STATIC);
+		sqlite3_bind_text(add, 3, c->label, -1, SQLITE_STATIC);
+		db_bind_text(add, 4, c->theme);
+		db_bind_text(add, 5, c->description);
+		sqlite3_bind_int64(add, 6, (sqlite3_int64)i);
+		if ((rc = db_step_done(db, add, e, "storing the codebook")))
+			goto out;
+		for (size_t k = 0; k < c->nrules; k++) {
+			sqlite3_bind_text(pat, 1, c->id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(pat, 2, c->rules[k].pattern, -1, SQLITE_STATIC);
+			if ((rc = db_step_done(db, pat, e, "storing the codebook")))
+				goto out;
+		}
+	}
+out:
+	sqlite3_finalize(add);
+	sqlite3_finalize(pat);
+	return rc;
+}
+
+int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
+		 int fresh, struct err *e)
+{
+	sqlite3_stmt *st;
+
+	memset(t, 0, sizeof(*t));
+	t->db = db;
+	t->cb = cb;
+	matcher_init(&t->m);
+	t->out = xcalloc(cb->n, sizeof(*t->out));
+
+	if (!(st = db_stmt(db, STMT_TAG_RUN_LAST, e)))
+		return e->code;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		t->run_id = sqlite3_column_int64(st, 0);
+		t->codebook_changed = strcmp(db_col_text(st, 1), cb->hash) != 0;
+	} else {
+		t->run_id = 0;
+	}
+	sqlite3_reset(st);
+	if (t->run_id && !t->codebook_changed && !fresh)
+		return 0;
+
+	if (store_codebook(db, cb, e))
+		return e->code;
+	if (!(st = db_stmt(db, STMT_TAG_RUN_ADD, e)))
+		return e->code;
+	sqlite3_bind_text(st, 1, cb->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, cb->dir, -1, SQLITE_STATIC);
+	if (db_step_done(db, st, e, "starting a tagging run"))
+		return e->code;
+	t->run_id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int tagger_tag(struct tagger *t, sqlite3_int64 passage_id, const char *text,
+	       size_t len, struct err *e)
+{
+	size_t n = codebook_match(t->cb, &t->m, text, len, t->out);
+
+	t->passages++;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = db_stmt(t->db, STMT_CODING_ADD, e);
+
+		if (!st)
+			return e->code;
+		sqlite3_bind_int64(st, 1, passage_id);
+		sqlite3_bind_text(st, 2, t->cb->codes[t->out[i].code].id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, t->out[i].rule->where, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)t->out[i].start);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)t->out[i].end);
+		sqlite3_bind_int64(st, 6, t->run_id);
+		if (db_step_done(t->db, st, e, "storing a coding"))
+			return e->code;
+		t->codings++;
+	}
+	return 0;
+}
+
+int tagger_finish(struct tagger *t, struct err *e)
+{
+	sqlite3_stmt *st = db_stmt(t->db, STMT_TAG_RUN_COUNT, e);
+
+	if (!st)
+		return e->code;
+	sqlite3_bind_int64(st, 1, t->run_id);
+	sqlite3_bind_int64(st, 2, t->passages);
+	sqlite3_bind_int64(st, 3, t->codings);
+	return db_step_done(t->db, st, e, "counting a tagging run");
+}
+
+void tagger_release(struct tagger *t)
+{
+	matcher_release(&t->m);
+	free(t->out);
+	t->out = NULL;
+}
+
+/* Records the decision for one participant from its hits, best first. */
+static int decide(struct db *db, sqlite3_stmt *upd, sqlite3_int64 id,
+		  char **chars, const long *hits, size_t n, struct buf *why,
+		  struct err *e)
+{
+	const char *character = "unknown";
+
+	buf_reset(why);
+	if (n == 1 || hits[0] - hits[1] >= ATTRIBUTION_MARGIN) {
+		character = chars[0];
+		buf_adds(why, "rules:");
+	} else {
+		buf_adds(why, "tie:");
+	}
+	for (size_t i = 0; i < n; i++)
+		buf_addf(why, " %s %ld", chars[i], hits[i]);
+	sqlite3_bind_int64(upd, 1, id);
+	sqlite3_bind_text(upd, 2, character, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(upd, 3, why->data, -1, SQLITE_TRANSIENT);
+	return db_step_done(db, upd, e, "attributing characters");
+}
+
+#define MAX_CHARACTERS 64
+
+int attribute_participants(struct db *db, struct err *e)
+{
+	sqlite3_stmt *q = NULL, *upd = NULL;
+	struct buf why = BUF_INIT;
+	char *chars[MAX_CHARACTERS];
+	long hits[MAX_CHARACTERS];
+	size_t n = 0;
+	sqlite3_int64 cur = -1;
+	int rc = 0, step;
+
+	if (db_exec(db,
+		    "UPDATE participant SET character = coalesce(override, 'unknown'),"
+		    " decided_by = iif(override IS NULL, 'no cues', 'override')", e))
+		return e->code;
+	q = db_prepare(db,
+		"SELECT p.participant_id, c.code_id, count(*) AS hits"
+		" FROM coding c"
+		" JOIN code k ON k.id = c.code_id AND k.kind = 'character'"
+		" JOIN passage p ON p.id = c.passage_id AND p.interviewer = 0"
+		" JOIN participant pt ON pt.id = p.participant_id"
+		" WHERE pt.override IS NULL"
+		" GROUP BY 1, 2 ORDER BY 1, hits DESC, 2", e);
+	upd = db_prepare(db, "UPDATE participant SET character = ?2, decided_by = ?3"
+			 " WHERE id = ?1", e);
+	if (!q || !upd) {
+		rc = E_DATA;
+		goto out;
+	}
+	for (;;) {
+		sqlite3_int64 id = -1;
+
+		step = sqlite3_step(q);
+		if (step == SQLITE_ROW) {
+			id = sqlite3_column_int64(q, 0);
+		} else if (step != SQLITE_DONE) {
+			rc = db_fail(db, e, "attributing characters");
+			goto out;
+		}
+		if (id != cur && n) {
+			if ((rc = decide(db, upd, cur, chars, hits, n, &why, e)))
+				goto out;
+			while (n)
+				free(chars[--n]);
+		}
+		if (step != SQLITE_ROW)
+			break;
+		cur = id;
+		if (n < MAX_CHARACTERS) {
+			chars[n] = xstrdup(db_col_text(q, 1));
+			hits[n++] = sqlite3_column_int(q, 2);
+		}
+	}
+out:
+	while (n)
+		free(chars[--n]);
+	buf_release(&why);
+	sqlite3_finalize(q);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+static const char tag_usage[] = "papercut tag";
+static const char tag_help[] =
+	"Re-tags every stored passage with the current codebook, in one\n"
+	"transaction, without re-reading the sources; then attributes\n"
+	"characters anew.\n\n"
+	"  --db FILE         database\n"
+	"  --codebook DIR    codebook\n";
+
+static int no_opt(int opt, const char *arg, void *ctx, struct err *e)
+{
+	(void)opt, (void)arg, (void)ctx, (void)e;
+	return 0;
+}
+
+int cmd_tag(int argc, char **argv, struct err *e)
+{
+	static const struct option opts[] = { CLI_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct codebook cb;
+	struct db db = { 0 };
+	struct tagger t = { 0 };
+	sqlite3_stmt *q = NULL;
+	struct progress prog;
+	int rc, in_tx = 0, step;
+
+	codebook_init(&cb);
+	if ((rc = cli_parse(argc, argv, opts, tag_usage, tag_help, no_opt, NULL, e)))
+		return rc < 0 ? 0 : rc;
+	if (optind < argc) {
+		rc = err_set(e, E_USAGE, "tag takes no operands (usage: %s)", tag_usage);
+		goto out;
+	}
+	if ((rc = cli_load_codebook(&cb, e)) || (rc = cli_open_db(&db, e)))
+		goto out;
+	if ((rc = db_exec(&db, "BEGIN IMMEDIATE; DELETE FROM coding", e)))
+		goto out;
+	in_tx = 1;
+	if ((rc = tagger_begin(&t, &db, &cb, 1, e)))
+		goto out;
+	if (!(q = db_prepare(&db, "SELECT id, text FROM passage ORDER BY id", e))) {
+		rc = e->code;
+		goto out;
+	}
+	progress_start(&prog);
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((rc = tagger_tag(&t, sqlite3_column_int64(q, 0),
+				     (const char *)sqlite3_column_text(q, 1),
+				     (size_t)sqlite3_column_bytes(q, 1), e)))
+			goto out;
+		progress_show(&prog, "tag: %ld passages, %ld codings", t.passages, t.codings);
+	}
+	progress_done(&prog);
+	if (step != SQLITE_DONE) {
+		rc = db_fail(&db, e, "reading passages");
+		goto out;
+	}
+	if ((rc = tagger_finish(&t, e)) || (rc = attribute_participants(&db, e)) ||
+	    (rc = db_exec(&db, "COMMIT", e)))
+		goto out;
+	in_tx = 0;
+	printf("tagged %ld passages: %ld codings (codebook %s)\n", t.passages,
+	       t.codings, cb.dir);
+out:
+	sqlite3_finalize(q);
+	if (in_tx) {
+		struct err ignore = ERR_INIT;
+
+		db_exec(&db, "ROLLBACK", &ignore);
+	}
+	if (t.out)
+		tagger_release(&t);
+	db_close(&db);
+	codebook_release(&cb);
+	return rc;
+}
+
+static const char codebook_usage[] = "papercut codebook check [DIR]";
+static const char codebook_help[] =
+	"Loads a codebook (DIR, else --codebook, $PAPERCUT_CODEBOOK or the\n"
+	"bundled one), compiles every pattern and runs every example and\n"
+	"counter. Prints each code, or every problem with file:line, and\n"
+	"exits 1 when there is any.\n";
+
+int cmd_codebook(int argc, char **argv, struct err *e)
+{
+	static const struct option opts[] = { CLI_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct codebook cb;
+	struct err load = ERR_INIT;
+	size_t chars = 0;
+	int rc;
+
+	codebook_init(&cb);
+	if ((rc = cli_parse(argc, argv, opts, codebook_usage, codebook_help, no_opt, NULL, e)))
+		return rc < 0 ? 0 : rc;
+	if (optind >= argc || strcmp(argv[optind], "check") || argc - optind > 2) {
+		rc = err_set(e, E_USAGE, "usage: %s", codebook_usage);
+		goto out;
+	}
+	if (argc - optind == 2)
+		cli.codebook = argv[optind + 1];
+	if (cli_load_codebook(&cb, &load) && !cb.nproblems) {
+		rc = err_set(e, load.code, "%s", load.msg);
+		goto out;
+	}
+	if (cb.nproblems) {
+		for (size_t i = 0; i < cb.nproblems; i++)
+			printf("%s\n", cb.problems[i]);
+		rc = err_set(e, E_DATA, "codebook '%s': %zu problem%s", cb.dir,
+			     cb.nproblems, cb.nproblems == 1 ? "" : "s");
+		goto out;
+	}
+	printf("%-22s %-9s %-10s %8s %8s %8s %8s\n", "code", "kind", "theme",
+	       "patterns", "excludes", "examples", "counters");
+	for (size_t i = 0; i < cb.n; i++) {
+		const struct code *c = &cb.codes[i];
+
+		chars += c->kind == KIND_CHARACTER;
+		printf("%-22s %-9s %-10s %8zu %8zu %8zu %8zu\n", c->id,
+		       c->kind == KIND_CHARACTER ? "character" : "papercut",
+		       c->theme ? c->theme : "-", c->nrules, c->nexcludes,
+		       c->nexamples, c->ncounters);
+	}
+	printf("codebook '%s': %zu codes (%zu characters, %zu papercuts), every example and counter holds\n",
+	       cb.dir, cb.n, chars, cb.n - chars);
+out:
+	codebook_release(&cb);
+	return rc;
+}

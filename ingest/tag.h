@@ -1,0 +1,48 @@
+#ifndef PAPERCUT_TAG_H
+#define PAPERCUT_TAG_H
+
+#include <sqlite3.h>
+
+#include "../core/codebook.h"
+#include "../core/db.h"
+#include "../core/err.h"
+
+/* The tagging driver: puts a codebook's codes on passages as they are
+ * stored (ingest) or all at once (tag). */
+struct tagger {
+	struct db *db;
+	const struct codebook *cb;
+	struct matcher m;
+	struct match *out;
+	sqlite3_int64 run_id;
+	long passages, codings;
+	int codebook_changed;   /* stored codings came from another codebook */
+};
+
+/*
+ * Starts tagging inside the caller's transaction: records the codebook in
+ * the `code` table and a tag_run (reusing the last run when it used the
+ * same codebook and `fresh` is 0). tagger_release() frees.
+ */
+int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
+		 int fresh, struct err *e);
+int tagger_tag(struct tagger *t, sqlite3_int64 passage_id, const char *text,
+	       size_t len, struct err *e);
+/* Adds the run's counts to its tag_run row. */
+int tagger_finish(struct tagger *t, struct err *e);
+void tagger_release(struct tagger *t);
+
+/*
+ * Decides every participant's character: the front-matter override, else
+ * the character whose rules hit most of the participant's own passages
+ * when it leads the next by ATTRIBUTION_MARGIN, else "unknown". Stores
+ * what decided it.
+ */
+#define ATTRIBUTION_MARGIN 1
+int attribute_participants(struct db *db, struct err *e);
+
+int cmd_ingest(int argc, char **argv, struct err *e);
+int cmd_tag(int argc, char **argv, struct err *e);
+int cmd_codebook(int argc, char **argv, struct err *e);
+
+#endif

@@ -1,0 +1,8 @@
+#ifndef PAPERCUT_REPORT_H
+#define PAPERCUT_REPORT_H
+
+#include "../core/err.h"
+
+int cmd_report(int argc, char **argv, struct err *e);
+
+#endif

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs the Debian packages papercut builds, tests and runs with: only
+# the missing ones, with one `apt-get update` first. Safe to run again.
+set -eu
+
+PACKAGES="gcc make pkg-config libc6-dev
+libsqlite3-dev sqlite3 libpcre2-dev libxlsxwriter-dev libinih-dev
+libxxhash-dev libcsv-dev libcmocka-dev gnuplot-nox python3 python3-openpyxl"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing$missing" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO=sudo
+	else
+		echo "install-deps: need root (or sudo) to install:$missing" >&2
+		exit 1
+	fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing
