@@ -343,8 +343,11 @@ static int ingest_file(struct ingest *ing, const char *path, struct err *e)
 		return e->code;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		buf_addf(&ing->report, "unchanged  %s (already stored as %s)\n", path,
-			 db_col_text(st, 1));
+		if (strcmp(path, db_col_text(st, 1)))
+			buf_addf(&ing->report, "unchanged  %s (stored before as %s)\n", path,
+				 db_col_text(st, 1));
+		else
+			buf_addf(&ing->report, "unchanged  %s\n", path);
 		sqlite3_reset(st);
 		ing->unchanged++;
 		return 0;

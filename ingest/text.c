@@ -189,8 +189,8 @@ static int front_matter(struct doc *d, size_t *body, struct err *e)
 }
 
 /*
- * A speaker turn starts a line with a name of one to four words (the
- * first capitalised or a number, as "P07" or "Grace H."), optionally in
+ * A speaker turn starts a line with a name of one to four words, each
+ * capitalised or a number (as "P07", "Grace H." or "Speaker 1"), optionally in
  * Markdown bold ("**Name:**" or "**Name**:"), a colon and a space.
  * Returns the name's length (0: not a turn), with *name where it starts
  * and *text where the words begin.
@@ -211,7 +211,10 @@ static size_t turn_start(const char *p, const char *le, const char **name,
 		return 0;
 	for (; s < le && *s != ':' && *s != '*'; s++) {
 		if (*s == ' ') {
-			if (++words > 4 || s[-1] == ' ')
+			/* every word of a name is capitalised: "Grace H.", "Speaker 1" */
+			if (++words > 4 || s[-1] == ' ' || s + 1 >= le ||
+			    !(isupper((unsigned char)s[1]) || isdigit((unsigned char)s[1]) ||
+			      (unsigned char)s[1] >= 0x80))
 				return 0;
 		} else if (!(isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80 ||
 			     strchr(".'_-", *s))) {

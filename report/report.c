@@ -246,8 +246,10 @@ out:
  * Labels never enter the script, so codebook text cannot become gnuplot
  * commands.
  */
+#define CHART_MAX_SERIES 16
+
 static int write_chart_data(struct report *r, const char *path, int *ncols,
-			    int *nrows, struct err *e)
+			    int *nrows, int *unknown_col, struct err *e)
 {
 	FILE *f = fopen(path, "w");
 	sqlite3_stmt *chars = db_prepare(r->db, "SELECT id FROM r_character"
@@ -265,12 +267,15 @@ static int write_chart_data(struct report *r, const char *path, int *ncols,
 	int rc = 0, n = 0;
 
 	*ncols = *nrows = 0;
+	*unknown_col = -1;
 	if (!f) {
 		rc = err_set(e, E_DATA, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	fputs("papercut", f);
-	while (chars && sqlite3_step(chars) == SQLITE_ROW) {
+	while (chars && n < CHART_MAX_SERIES && sqlite3_step(chars) == SQLITE_ROW) {
+		if (!strcmp(db_col_text(chars, 0), "unknown"))
+			*unknown_col = n;
 		fprintf(f, "\t%s", db_col_text(chars, 0));
 		n++;
 	}
@@ -298,7 +303,7 @@ out:
 }
 
 /* The script: fixed text and numbers only, never user text. */
-static void chart_script(struct buf *s, int ncols, int nrows)
+static void chart_script(struct buf *s, int ncols, int nrows, int unknown_col)
 {
 	static const char *const terms[][2] = {
 		{ "svg size 1000,600 dynamic font 'sans,11' background '#ffffff'",
@@ -313,9 +318,11 @@ static void chart_script(struct buf *s, int ncols, int nrows)
 		 "set yrange [0:100]\nset grid ytics\nset key top right\n"
 		 "set style data histograms\nset style histogram cluster gap 1\n"
 		 "set style fill solid 0.9 border -1\nset boxwidth 0.9\n"
-		 "set xtics rotate by -35 left nomirror\nset bmargin 10\n");
-	for (int i = 0; i < ncols && i < (int)(sizeof(palette) / sizeof(*palette)); i++)
-		buf_addf(s, "set linetype %d lc rgb '%s'\n", i + 1, palette[i]);
+		 "set xtics rotate by 30 right nomirror\nset bmargin 11\nset lmargin 14\n");
+	for (int i = 0, k = 0; i < ncols; i++)
+		buf_addf(s, "set linetype %d lc rgb '%s'\n", i + 1,
+			 i == unknown_col ? UNKNOWN_COLOUR
+					  : palette[k++ % (sizeof(palette) / sizeof(*palette))]);
 	for (size_t t = 0; t < sizeof(terms) / sizeof(*terms); t++) {
 		buf_addf(s, "set terminal %s\nset output '%s'\n", terms[t][0], terms[t][1]);
 		if (nrows == 0 || ncols == 0)
@@ -333,12 +340,12 @@ static int draw_charts(struct report *r, struct err *e)
 {
 	const char *const argv[] = { "gnuplot", NULL };
 	struct buf path = BUF_INIT, script = BUF_INIT;
-	int ncols, nrows, rc;
+	int ncols, nrows, unknown_col, rc;
 
 	buf_addf(&path, "%s/papercuts-by-character.dat", r->out);
-	if ((rc = write_chart_data(r, path.data, &ncols, &nrows, e)))
+	if ((rc = write_chart_data(r, path.data, &ncols, &nrows, &unknown_col, e)))
 		goto out;
-	chart_script(&script, ncols, nrows);
+	chart_script(&script, ncols, nrows, unknown_col);
 	if (r->plot_script) {
 		FILE *f = fopen(r->plot_script, "w");
 
