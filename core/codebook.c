@@ -27,6 +27,8 @@ struct parse_state {
 	const char *file;       /* name shown in problems */
 	const char *p, *end;    /* what the reader has not handed out */
 	int line;
+	int section_line;       /* of the last '[id]' line handed out */
+	int new_section;        /* a '[id]' line came since the last key */
 	struct code *cur;       /* section being read */
 };
 
@@ -126,17 +128,26 @@ static char *read_line(char *str, int num, void *stream)
 		memcpy(str, ps->p, len);
 		str[len] = '\n';
 		str[len + 1] = '\0';
+		if (str[strspn(str, " \t")] == '[') {
+			ps->section_line = ps->line;
+			ps->new_section = 1;
+		}
 	}
 	ps->p += len + (nl ? 1 : 0);
 	return str;
 }
 
-static char *where(const struct parse_state *ps)
+static char *where_line(const struct parse_state *ps, int line)
 {
 	struct buf b = BUF_INIT;
 
-	buf_addf(&b, "%s:%d", ps->file, ps->line);
+	buf_addf(&b, "%s:%d", ps->file, line);
 	return buf_detach(&b, NULL);
+}
+
+static char *where(const struct parse_state *ps)
+{
+	return where_line(ps, ps->line);
 }
 
 static void add_rule(struct rule **arr, size_t *n, size_t *alloc,
@@ -181,12 +192,12 @@ static void start_code(struct parse_state *ps, const char *id)
 
 	if (dup >= 0)
 		problem(cb, "%s:%d: duplicate code id '%s' (first at %s)",
-			ps->file, ps->line, id, cb->codes[dup].where);
+			ps->file, ps->section_line, id, cb->codes[dup].where);
 	ALLOC_GROW(cb->codes, cb->n + 1, cb->alloc);
 	c = &cb->codes[cb->n++];
 	memset(c, 0, sizeof(*c));
 	c->id = xstrdup(id);
-	c->where = where(ps);
+	c->where = where_line(ps, ps->section_line);
 	c->kind = -1;
 }
 
@@ -201,8 +212,9 @@ static int on_key(void *user, const char *section, const char *key,
 			ps->file, ps->line, key);
 		return 1;
 	}
-	if (!ps->cur || strcmp(ps->cur->id, section))
+	if (!ps->cur || strcmp(ps->cur->id, section) || ps->new_section)
 		start_code(ps, section);
+	ps->new_section = 0;
 	/* start_code may have moved the array: take the pointer anew */
 	c = ps->cur = &ps->cb->codes[ps->cb->n - 1];
 

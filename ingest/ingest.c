@@ -133,7 +133,8 @@ static int load_text(struct ingest *ing, const char *path, struct err *e)
 	size_t len, bad;
 	int rc;
 
-	buf_init(&ing->raw, ing->max_bytes);
+	buf_reset(&ing->raw);
+	ing->raw.max = ing->max_bytes;
 	rc = buf_read_file(&ing->raw, path);
 	if (rc == -2)
 		return err_set(e, E_DATA, "%s: larger than the %zu MB limit (--max-file-size)",
@@ -373,8 +374,9 @@ static int ingest_file(struct ingest *ing, const char *path, struct err *e)
 	}
 	if ((rc = store_doc(ing, &d, hash, e)))
 		goto out;
-	buf_addf(&ing->report, "%-10s %-10s %s (%zu passages)\n",
-		 old ? "replaced" : "added", d.format, path, d.nspans);
+	buf_addf(&ing->report, "%-10s %-10s %s (%zu passage%s)\n",
+		 old ? "replaced" : "added", d.format, path, d.nspans,
+		 d.nspans == 1 ? "" : "s");
 	if (old)
 		ing->replaced++;
 	else

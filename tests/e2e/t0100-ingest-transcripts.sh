@@ -1,0 +1,83 @@
+#!/bin/sh
+# ingest: passages, speakers, offsets and participants land in the
+# database as the sources say; the same files again change nothing.
+. "$(dirname "$0")/../lib.sh"
+
+cp -r "$FIXTURES/corpus" corpus
+$PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest --batch one corpus >out
+cat >want <<'OUT'
+added      transcript corpus/a1.txt (5 passages)
+added      account    corpus/a2.md (2 passages)
+added      transcript corpus/g1.txt (2 passages)
+added      account    corpus/u1.txt (1 passage)
+batch 'one': 4 added, 0 replaced, 0 unchanged, 0 rejected; 10 passages
+OUT
+test_cmp want out
+
+# every turn, with speaker, line, interviewer flag and its participant
+sql t.db "SELECT s.path, p.seq, p.line, coalesce(p.speaker, '-'), p.interviewer,
+	coalesce(pt.name, '-'), p.text FROM passage p JOIN source s ON s.id = p.source_id
+	LEFT JOIN participant pt ON pt.id = p.participant_id
+	WHERE s.path = 'corpus/a1.txt' ORDER BY p.seq" >got
+cat >want <<'OUT'
+corpus/a1.txt|1|6|Ivy|1|-|Did Pin<&mut Self> bother you? Does it hang?
+corpus/a1.txt|2|7|A1|0|A1|I wrote Java for years. The request hangs.
+corpus/a1.txt|3|8|Ivy|1|-|And then?
+corpus/a1.txt|4|9|A1|0|A1|Again it hangs, every Monday.
+corpus/a1.txt|5|10|A1|0|A1|The docs are thin.
+OUT
+test_cmp want got
+
+check "source metadata" "$(sql t.db "SELECT format, date, interviewers, batch_id FROM source WHERE path = 'corpus/a1.txt'")" \
+	'transcript|2026-01-10|["Ivy"]|1'
+check "written account speaker" "$(sql t.db "SELECT count(*) FROM passage WHERE speaker IS NULL")" 3
+
+# the stored offsets point at the stored text, in bytes and in code points
+for f in corpus/a1.txt corpus/a2.md corpus/g1.txt corpus/u1.txt; do
+	sql t.db "SELECT start_byte, end_byte, start_char, end_char, hex(text) FROM passage
+		JOIN source s ON s.id = source_id WHERE s.path = '$f'" |
+	while IFS='|' read -r sb eb sc ec hex; do
+		got=$(tail -c +"$((sb + 1))" "$f" | head -c "$((eb - sb))" | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
+		[ "$got" = "$hex" ] || fail "$f: bytes $sb-$eb are not the stored text"
+		[ "$sc" = "$sb" ] && [ "$ec" = "$eb" ] || fail "$f: ASCII text, chars must equal bytes"
+	done
+	ok
+done
+
+# code points count characters, not bytes
+printf 'Ivy: Café?\nZoë: Ça hangs — über.\n' >corpus/u2.txt
+$PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest corpus/u2.txt >/dev/null
+check "code point offsets" "$(sql t.db "SELECT start_byte, end_byte, start_char, end_char FROM passage
+	WHERE speaker = 'Zoë'")" "18|38|16|32"
+
+# the same files again: nothing changes, and it says so
+dump t.db >before
+$PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest corpus >out
+dump t.db >after
+test_cmp before after
+check "unchanged summary" "$(tail -n 1 out)" \
+	"batch '$(date -u +%Y-%m-%d)': 0 added, 0 replaced, 5 unchanged, 0 rejected; 0 passages"
+
+# a copy under another name is the same content: stored once
+cp corpus/a2.md a2-copy.md
+$PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest a2-copy.md >out
+check "copy" "$(head -n 1 out)" "unchanged  a2-copy.md (stored before as corpus/a2.md)"
+
+# an edited file replaces its old version
+printf '\nThe docs hang.\n' >>corpus/u1.txt
+$PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest corpus/u1.txt >out
+check "replaced" "$(head -n 1 out)" "replaced   account    corpus/u1.txt (2 passages)"
+check "one version" "$(sql t.db "SELECT count(*) FROM source WHERE path = 'corpus/u1.txt'")" 1
+check "fts follows" "$(sql t.db "SELECT count(*) FROM passage_fts WHERE passage_fts MATCH 'fridays'")" 1
+
+# BOM and CRLF are read, and stored as UTF-8 without BOM, LF line ends
+printf '\357\273\277Ivy: Hello?\r\nBo: It hangs\r\nfor hours.\r\n' >corpus/crlf.txt
+$PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest corpus/crlf.txt >/dev/null
+check "crlf" "$(sql t.db "SELECT hex(text) FROM passage WHERE speaker = 'Bo'")" \
+	"$(printf 'It hangs\nfor hours.' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
+
+# the database is papercut's and says which schema it has
+check "application id" "$(sql t.db 'PRAGMA application_id')" 1885433955
+check "schema version" "$(sql t.db 'PRAGMA user_version')" 1
+check "wal" "$(sql t.db 'PRAGMA journal_mode')" wal
+done_testing

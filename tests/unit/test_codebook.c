@@ -1,0 +1,195 @@
+/* The rule engine and the codebook loader: tables of inputs and what
+ * must come out. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../core/buf.h"
+#include "../../core/codebook.h"
+
+static char *write_codebook(const char *name, const char *ini)
+{
+	char *dir = strdup("/tmp/papercut-unit-XXXXXX");
+	struct buf path = BUF_INIT;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	buf_addf(&path, "%s/%s", dir, name);
+	f = fopen(path.data, "w");
+	assert_non_null(f);
+	fputs(ini, f);
+	fclose(f);
+	buf_release(&path);
+	return dir;
+}
+
+static void remove_codebook(char *dir, const char *name)
+{
+	struct buf path = BUF_INIT;
+
+	buf_addf(&path, "%s/%s", dir, name);
+	unlink(path.data);
+	rmdir(dir);
+	buf_release(&path);
+	free(dir);
+}
+
+static const char engine_ini[] =
+	"[pin]\n"
+	"kind = papercut\n"
+	"theme = compiling\n"
+	"label = Pin and Unpin\n"
+	"pattern = (?-i:\\bPin<|\\bUnpin\\b)|\\bBox::pin\\b\n"
+	"pattern = \\bpinning\\b[^.]{0,30}\\bfutures?\\b\n"
+	"exclude = \\bpin(?:ned|ning)? (?:the )?versions?\\b\n"
+	"[hang]\n"
+	"kind = papercut\n"
+	"theme = debugging\n"
+	"label = Hangs\n"
+	"pattern = \\b(?:request|task)s? (?:just )?hangs?\\b\n"
+	"exclude = \\bhang(?:ing)? out\\b\n"
+	"[grace]\n"
+	"kind = character\n"
+	"label = Grace\n"
+	"pattern = \\bC\\+\\+|\\bgdb\\b\n";
+
+static void test_match_table(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *codes;      /* matched codes, in codebook order */
+		size_t start, end;      /* span of the first match */
+		const char *rule;       /* where the first match's rule is */
+	} cases[] = {
+		{ "poll takes self: Pin<&mut Self>", "pin", 17, 21, "t.ini:5" },
+		{ "enter your pin number", "", 0, 0, NULL },
+		{ "PIN< is not the type", "", 0, 0, NULL },
+		{ "The future wasn't Unpin, so Box::pin it", "pin", 18, 23, "t.ini:5" },
+		/* the earliest match wins, whichever rule it comes from */
+		{ "pinning the futures, then Box::pin", "pin", 0, 19, "t.ini:6" },
+		/* an exclude anywhere in the passage vetoes the code */
+		{ "we are pinning the version of futures", "", 0, 0, NULL },
+		{ "the request just hangs", "hang", 4, 22, "t.ini:12" },
+		{ "we hang out while the task hangs", "", 0, 0, NULL },
+		{ "TASKS HANG in gdb", "hang,grace", 0, 10, "t.ini:12" },
+		{ "Ünïcode task hangs", "hang", 10, 20, "t.ini:12" },
+		{ "", "", 0, 0, NULL },
+	};
+	char *dir = write_codebook("t.ini", engine_ini);
+	struct codebook cb;
+	struct matcher m;
+	struct match out[8];
+	struct err e = ERR_INIT;
+
+	(void)state;
+	codebook_init(&cb);
+	assert_int_equal(codebook_load(&cb, dir, &e), 0);
+	assert_int_equal(cb.n, 3);
+	matcher_init(&m);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		size_t n = codebook_match(&cb, &m, cases[i].text, strlen(cases[i].text), out);
+		struct buf got = BUF_INIT;
+
+		for (size_t k = 0; k < n; k++)
+			buf_addf(&got, "%s%s", k ? "," : "", cb.codes[out[k].code].id);
+		if (strcmp(got.data, cases[i].codes))
+			fail_msg("'%s': got codes '%s', want '%s'", cases[i].text, got.data,
+				 cases[i].codes);
+		if (n) {
+			assert_int_equal(out[0].start, cases[i].start);
+			assert_int_equal(out[0].end, cases[i].end);
+			assert_string_equal(out[0].rule->where, cases[i].rule);
+		}
+		buf_release(&got);
+	}
+	matcher_release(&m);
+	codebook_release(&cb);
+	remove_codebook(dir, "t.ini");
+}
+
+static void test_codebook_problems(void **state)
+{
+	static const struct {
+		const char *ini;
+		const char *problem;    /* the first problem, exactly */
+		size_t count;
+	} cases[] = {
+		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = foo(\n",
+		  "c.ini:5: bad pattern at offset 4: missing closing parenthesis", 1 },
+		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = x\ncolour = red\n",
+		  "c.ini:6: unknown key 'colour' in [a] (known: kind, label, theme, description, pattern, exclude, example, counter)", 1 },
+		{ "[a]\nkind = character\nlabel = A\npattern = x\n[a]\nkind = character\nlabel = B\npattern = y\n",
+		  "c.ini:5: duplicate code id 'a' (first at c.ini:1)", 1 },
+		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = \\bhang\\b\nexample = the task hangs\n",
+		  "c.ini:6: example is not tagged 'a': \"the task hangs\"", 1 },
+		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = \\bhang\nexample = hang\ncounter = hang out\n",
+		  "c.ini:7: counter is tagged 'a' by the rule at c.ini:5: \"hang out\"", 1 },
+		{ "[a]\nkind = papercut\nlabel = A\npattern = x\n",
+		  "c.ini:1: papercut [a] has no 'theme'", 1 },
+		{ "[a]\nkind = persona\nlabel = A\npattern = x\n",
+		  "c.ini:2: kind 'persona' is neither 'papercut' nor 'character'", 2 },
+		{ "[a]\nkind = character\nlabel = A\npattern = a*\n",
+		  "c.ini:4: pattern matches empty text, so it would tag every passage", 1 },
+		{ "[Bad Id]\nkind = character\nlabel = A\npattern = x\n",
+		  "c.ini:1: code id 'Bad Id' may hold only a-z, 0-9, '-' and '_'", 1 },
+		{ "kind = character\n",
+		  "c.ini:1: 'kind' stands before any [code-id] section", 1 },
+		{ "[a]\nkind = character\nlabel = A\npattern = x\nthis line has no equals sign\n",
+		  "c.ini:5: expected '[code-id]' or 'key = value'", 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *dir = write_codebook("c.ini", cases[i].ini);
+		struct codebook cb;
+		struct err e = ERR_INIT;
+
+		codebook_init(&cb);
+		assert_int_equal(codebook_load(&cb, dir, &e), E_DATA);
+		if (cb.nproblems == 0 || strcmp(cb.problems[0], cases[i].problem))
+			fail_msg("case %zu: first problem '%s', want '%s'", i,
+				 cb.nproblems ? cb.problems[0] : "(none)", cases[i].problem);
+		assert_int_equal(cb.nproblems, cases[i].count);
+		codebook_release(&cb);
+		remove_codebook(dir, "c.ini");
+	}
+}
+
+static void test_long_line(void **state)
+{
+	struct buf ini = BUF_INIT;
+	struct codebook cb;
+	struct err e = ERR_INIT;
+	char *dir;
+
+	(void)state;
+	buf_adds(&ini, "[a]\nkind = character\nlabel = A\npattern = ");
+	for (int i = 0; i < 40; i++)
+		buf_adds(&ini, "abcde|");
+	buf_adds(&ini, "z\n");
+	dir = write_codebook("c.ini", ini.data);
+	codebook_init(&cb);
+	assert_int_equal(codebook_load(&cb, dir, &e), E_DATA);
+	assert_string_equal(cb.problems[0], "c.ini:4: line longer than 198 characters"
+			    " (split a long pattern into several 'pattern =' lines)");
+	codebook_release(&cb);
+	remove_codebook(dir, "c.ini");
+	buf_release(&ini);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_match_table),
+		cmocka_unit_test(test_codebook_problems),
+		cmocka_unit_test(test_long_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

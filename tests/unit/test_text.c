@@ -1,0 +1,198 @@
+/* Front matter and turn segmentation of text transcripts and accounts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../core/buf.h"
+#include "../../core/text.h"
+#include "../../ingest/doc.h"
+
+struct want_span {
+	const char *speaker;    /* NULL: a paragraph of an account */
+	int line;
+	int interviewer;
+	const char *text;
+};
+
+static void test_segmentation(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *format;
+		struct want_span spans[5];
+	} cases[] = {
+		{ "---\nparticipant: P1\ndate: 2026-01-02\ninterviewer: Ann\n---\n"
+		  "Ann: Hello there.\nP1: First line\ncontinues here.\n\nAnn: Next?\n"
+		  "Bob Smith: Different speaker.\n",
+		  "transcript",
+		  { { "Ann", 6, 1, "Hello there." },
+		    { "P1", 7, 0, "First line\ncontinues here." },
+		    { "Ann", 10, 1, "Next?" },
+		    { "Bob Smith", 11, 0, "Different speaker." } } },
+		{ "# Title\n\n**Dana:** How did you start?\n\n**P07**: A bootcamp.\n",
+		  "transcript",
+		  { { "Dana", 3, 0, "How did you start?" },
+		    { "P07", 5, 0, "A bootcamp." } } },
+		{ "Interviewer: Any pain?\nSpeaker 2: Pin, mostly.\nInterviewer: Why?\n",
+		  "transcript",
+		  { { "Interviewer", 1, 1, "Any pain?" },
+		    { "Speaker 2", 2, 0, "Pin, mostly." },
+		    { "Interviewer", 3, 1, "Why?" } } },
+		{ "First paragraph\nstill first.\n\n\nSecond one.\n",
+		  "account",
+		  { { NULL, 1, 0, "First paragraph\nstill first." },
+		    { NULL, 5, 0, "Second one." } } },
+		/* one "speaker" only, or words that are not a name: an account */
+		{ "Note: one thing.\n\nNote: another thing.\n",
+		  "account",
+		  { { NULL, 1, 0, "Note: one thing." },
+		    { NULL, 3, 0, "Note: another thing." } } },
+		{ "The first surprise: runtimes.\nThe second: crates.\n",
+		  "account",
+		  { { NULL, 1, 0, "The first surprise: runtimes.\nThe second: crates." } } },
+		/* a time of day or a URL is not a turn */
+		{ "At 10:30 we met.\nSee https://example.org: it helps.\n",
+		  "account",
+		  { { NULL, 1, 0, "At 10:30 we met.\nSee https://example.org: it helps." } } },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct doc d;
+		struct err e = ERR_INIT;
+		size_t n = 0;
+
+		doc_init(&d, "f.txt", cases[i].in, strlen(cases[i].in));
+		assert_int_equal(text_read(&d, &e), 0);
+		assert_string_equal(d.format, cases[i].format);
+		while (n < 5 && cases[i].spans[n].line)
+			n++;
+		if (d.nspans != n)
+			fail_msg("case %zu: %zu passages, want %zu", i, d.nspans, n);
+		for (size_t k = 0; k < n; k++) {
+			const struct span *sp = &d.spans[k];
+			const struct want_span *w = &cases[i].spans[k];
+
+			if (w->speaker)
+				assert_string_equal(sp->speaker, w->speaker);
+			else
+				assert_null(sp->speaker);
+			assert_int_equal(sp->line, w->line);
+			assert_int_equal(sp->interviewer, w->interviewer);
+			assert_int_equal(sp->end - sp->start, strlen(w->text));
+			assert_memory_equal(d.text + sp->start, w->text, strlen(w->text));
+		}
+		doc_release(&d);
+	}
+}
+
+static void test_front_matter(void **state)
+{
+	static const char in[] =
+		"---\nparticipant: \"P 9\"\nDate: 2026-03-04T10:00\n"
+		"interviewer: [Ann, Bob Smith]\ncharacter: grace\nrole: SRE\nempty:\n"
+		"# a comment\n---\nAnn: hi\nP 9: hello\n";
+	struct doc d;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	doc_init(&d, "f.txt", in, strlen(in));
+	assert_int_equal(text_read(&d, &e), 0);
+	assert_string_equal(d.participant, "P 9");
+	assert_string_equal(d.date, "2026-03-04T10:00");
+	assert_int_equal(d.ninterviewers, 2);
+	assert_string_equal(d.interviewers[1], "Bob Smith");
+	assert_string_equal(d.character, "grace");
+	assert_int_equal(d.character_line, 5);
+	assert_int_equal(d.nattrs, 1);
+	assert_string_equal(d.attrs[0].key, "role");
+	assert_string_equal(d.attrs[0].value, "SRE");
+	assert_int_equal(d.spans[0].interviewer, 1);
+	assert_int_equal(d.spans[1].interviewer, 0);
+	doc_release(&d);
+}
+
+static void test_front_matter_errors(void **state)
+{
+	static const struct {
+		const char *in, *msg;
+	} cases[] = {
+		{ "---\nparticipant: x\n",
+		  "f.txt:1: front matter opened with '---' is never closed" },
+		{ "---\nparticipant: x\nnonsense\n---\ntext\n",
+		  "f.txt:3: expected 'key: value' in front matter" },
+		{ "---\ndate: 2026-13-01\n---\ntext\n",
+		  "f.txt:2: date '2026-13-01' is not ISO 8601 (YYYY-MM-DD)" },
+		{ "---\ndate: March 3rd\n---\ntext\n",
+		  "f.txt:2: date 'March 3rd' is not ISO 8601 (YYYY-MM-DD)" },
+		{ "---\n: x\n---\ntext\n", "f.txt:2: front matter key is empty" },
+		{ "---\nparticipant: x\n---\n\n  \n", "f.txt: no text after the front matter" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct doc d;
+		struct err e = ERR_INIT;
+
+		doc_init(&d, "f.txt", cases[i].in, strlen(cases[i].in));
+		assert_int_equal(text_read(&d, &e), E_DATA);
+		assert_string_equal(e.msg, cases[i].msg);
+		doc_release(&d);
+	}
+}
+
+static void test_utf8(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len, bad, chars;
+	} cases[] = {
+		{ "plain", 5, 5, 5 },
+		{ "caf\xc3\xa9", 5, 5, 4 },
+		{ "\xf0\x9f\xa6\x80 crab", 9, 9, 6 },
+		{ "ab\xff", 3, 2, 0 },
+		{ "\xc0\xaf", 2, 0, 0 },              /* overlong '/' */
+		{ "x\xed\xa0\x80", 4, 1, 0 },         /* a surrogate */
+		{ "\xf4\x90\x80\x80", 4, 0, 0 },      /* past U+10FFFF */
+		{ "ok\xe2\x82", 4, 2, 0 },            /* cut short */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		assert_int_equal(utf8_invalid_at(cases[i].in, cases[i].len), cases[i].bad);
+		if (cases[i].bad == cases[i].len)
+			assert_int_equal(utf8_chars(cases[i].in, cases[i].len), cases[i].chars);
+	}
+}
+
+static void test_buf_cap(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 8);
+	assert_int_equal(buf_adds(&b, "12345"), 0);
+	assert_int_equal(buf_adds(&b, "6789"), -1);     /* would pass the cap */
+	assert_string_equal(b.data, "12345");
+	assert_int_equal(buf_addf(&b, "%d", 678), 0);
+	assert_string_equal(b.data, "12345678");
+	assert_int_equal(buf_addch(&b, '9'), -1);
+	buf_release(&b);
+	assert_string_equal(b.data, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_segmentation),
+		cmocka_unit_test(test_front_matter),
+		cmocka_unit_test(test_front_matter_errors),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_buf_cap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
