@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "analyze", cmd_analyze, "papercut frequency per character" },
 	{ "report", cmd_report, "charts and a workbook" },
 	{ "search", cmd_search, "evidence passages, best first" },
+	{ "show", cmd_show, "one passage with its context and source" },
 	{ "export", cmd_export, "codings or participants as CSV" },
 	{ "codebook", cmd_codebook, "check a codebook" },
 };

@@ -6,5 +6,6 @@
 int cmd_analyze(int argc, char **argv, struct err *e);
 int cmd_search(int argc, char **argv, struct err *e);
 int cmd_export(int argc, char **argv, struct err *e);
+int cmd_show(int argc, char **argv, struct err *e);
 
 #endif

@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,8 +243,12 @@ static int term_width(void)
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
 	    ws.ws_col >= 40)
 		return ws.ws_col;
-	if (cols && atoi(cols) >= 40)
-		return atoi(cols);
+	if (cols) {
+		long n = strtol(cols, NULL, 10);
+
+		if (n >= 40 && n <= 1000)
+			return (int)n;
+	}
 	return 80;
 }
 
@@ -571,4 +576,135 @@ out:
 	db_close(&db);
 	free(s.codes);
 	return rc < 0 ? 0 : rc;
+}
+
+static const char show_usage[] = "papercut show ID [--context N] [--format text|json]";
+static const char show_help[] =
+	"Prints one passage (its ID as search prints it, '#12') with the turns\n"
+	"around it and everything known about its source and participant.\n\n"
+	"  --context N   turns before and after (default 3)\n"
+	"  --format FMT  text (default) or json\n";
+
+static const char show_json_sql[] =
+	"SELECT json_object('id', p.id, 'text', p.text, 'speaker', p.speaker,"
+	" 'interviewer', json(iif(p.interviewer, 'true', 'false')),"
+	" 'line', p.line, 'start_byte', p.start_byte, 'end_byte', p.end_byte,"
+	" 'start_char', p.start_char, 'end_char', p.end_char,"
+	" 'source', json_object('path', s.path, 'format', s.format, 'date', s.date,"
+	"   'batch', b.name, 'hash', s.hash, 'bytes', s.bytes, 'ingested', s.ingested,"
+	"   'interviewers', json(s.interviewers)),"
+	" 'participant', (SELECT json_object('name', pt.name, 'character', pt.character,"
+	"   'decided_by', pt.decided_by, 'override', pt.override,"
+	"   'attributes', (SELECT json_group_object(key, value) FROM participant_attr"
+	"    WHERE participant_id = pt.id))"
+	"   FROM participant pt WHERE pt.id = s.participant_id),"
+	" 'codings', (SELECT json_group_array(json_object('code', c.code_id, 'rule', c.rule,"
+	"   'match', CAST(substr(CAST(p.text AS BLOB), c.start_byte + 1, c.end_byte - c.start_byte) AS TEXT)))"
+	"   FROM coding c WHERE c.passage_id = p.id),"
+	" 'context', (SELECT json_group_array(json_object('id', id, 'speaker', speaker,"
+	"   'line', line, 'text', text)) FROM (SELECT * FROM passage WHERE source_id = p.source_id"
+	"   AND seq BETWEEN p.seq - ?2 AND p.seq + ?2 ORDER BY seq)))"
+	" FROM passage p JOIN source s ON s.id = p.source_id JOIN batch b ON b.id = s.batch_id"
+	" WHERE p.id = ?1";
+
+static const char show_sql[] =
+	"SELECT s.path, p.line, s.format, coalesce(s.date, 'undated'), b.name,"
+	" coalesce((SELECT group_concat(value, ', ') FROM json_each(s.interviewers)), 'none'),"
+	" s.hash, s.ingested, pt.name, pt.character, pt.decided_by,"
+	" (SELECT group_concat(key || '=' || value, ', ') FROM participant_attr"
+	"  WHERE participant_id = pt.id), p.source_id, p.seq, p.start_char, p.end_char"
+	" FROM passage p JOIN source s ON s.id = p.source_id JOIN batch b ON b.id = s.batch_id"
+	" LEFT JOIN participant pt ON pt.id = s.participant_id WHERE p.id = ?1";
+
+static int show_opt(int opt, const char *arg, void *ctx, struct err *e)
+{
+	struct search *s = ctx;
+
+	if (opt == OPT_CONTEXT)
+		return cli_number("--context", arg, 0, 1000, &s->context, e);
+	if (opt == OPT_FORMAT && !strcmp(arg, "json"))
+		s->format = FMT_JSON;
+	else if (opt == OPT_FORMAT && strcmp(arg, "text"))
+		return err_set(e, E_USAGE, "--format takes text or json, not '%s'", arg);
+	return 0;
+}
+
+static void show_text(struct db *db, sqlite3_stmt *st, sqlite3_int64 id, long context)
+{
+	sqlite3_stmt *turns = db_prepare(db,
+		"SELECT id, coalesce(speaker, ''), text FROM passage WHERE source_id = ?1"
+		" AND seq BETWEEN ?2 AND ?3 ORDER BY seq", NULL);
+	int width = term_width();
+	int seq = sqlite3_column_int(st, 13);
+
+	printf("passage   #%lld, %s:%d (code points %lld-%lld)\n", (long long)id,
+	       db_col_text(st, 0), sqlite3_column_int(st, 1),
+	       (long long)sqlite3_column_int64(st, 14), (long long)sqlite3_column_int64(st, 15));
+	printf("source    %s, %s, %s, batch %s, interviewers %s\n", db_col_text(st, 0),
+	       db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4), db_col_text(st, 5));
+	printf("          content %s, ingested %s\n", db_col_text(st, 6), db_col_text(st, 7));
+	printf("participant %s: %s (%s)%s%s\n", db_col_text(st, 8), db_col_text(st, 9),
+	       db_col_text(st, 10), *db_col_text(st, 11) ? "; " : "", db_col_text(st, 11));
+	print_rule_matches(db, id);
+	putchar('\n');
+	if (!turns)
+		return;
+	sqlite3_bind_int64(turns, 1, sqlite3_column_int64(st, 12));
+	sqlite3_bind_int64(turns, 2, seq - context);
+	sqlite3_bind_int64(turns, 3, seq + context);
+	while (sqlite3_step(turns) == SQLITE_ROW) {
+		struct buf b = BUF_INIT;
+		int self = sqlite3_column_int64(turns, 0) == id;
+
+		if (*db_col_text(turns, 1))
+			buf_addf(&b, "%s: ", db_col_text(turns, 1));
+		buf_adds(&b, db_col_text(turns, 2));
+		print_wrapped(b.data, self ? "> " : "  ", width);
+		buf_release(&b);
+	}
+	sqlite3_finalize(turns);
+}
+
+int cmd_show(int argc, char **argv, struct err *e)
+{
+	static const struct option opts[] = {
+		{ "context", required_argument, NULL, OPT_CONTEXT },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		CLI_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct search s = { .context = 3, .format = FMT_TEXT };
+	struct db db = { 0 };
+	sqlite3_stmt *st = NULL;
+	const char *arg;
+	long id;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, show_usage, show_help, show_opt, &s, e)))
+		return rc < 0 ? 0 : rc;
+	if (argc - optind != 1)
+		return err_set(e, E_USAGE, "usage: %s", show_usage);
+	arg = argv[optind] + (argv[optind][0] == '#');
+	if (cli_number("passage ID", arg, 1, LONG_MAX, &id, e))
+		return e->code;
+	if ((rc = cli_open_db(&db, e)))
+		goto out;
+	if (!(st = db_prepare(&db, s.format == FMT_JSON ? show_json_sql : show_sql, e))) {
+		rc = e->code;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, s.context);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = err_set(e, E_DATA, "no passage #%ld in '%s'", id, db.path);
+		goto out;
+	}
+	if (s.format == FMT_JSON)
+		printf("%s\n", db_col_text(st, 0));
+	else
+		show_text(&db, st, id, s.context);
+out:
+	sqlite3_finalize(st);
+	db_close(&db);
+	return rc;
 }
