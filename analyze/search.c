@@ -203,15 +203,25 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 	bind_named(st, ":until", until);
 	bind_named(st, ":theme", s->f.theme);
 	step = sqlite3_step(st);
-	if (step != SQLITE_DONE) {
+	if (step != SQLITE_DONE && s->query &&
+	    (sqlite3_errcode(db->h) & 0xff) == SQLITE_ERROR) {
+		/* FTS5 parses the query as the statement runs: its complaint is
+		 * about the user's words, said in the user's terms */
 		const char *msg = sqlite3_errmsg(db->h);
+		struct buf why = BUF_INIT;
 
-		if (!strncmp(msg, "fts5: ", 6) || strstr(msg, "no such column"))
-			rc = err_set(e, E_DATA, "search query '%s' is malformed: %s (put words with"
-				     " punctuation in double quotes, as \"async-std\")",
-				     s->query, !strncmp(msg, "fts5: ", 6) ? msg + 6 : msg);
+		if (!strncmp(msg, "fts5: ", 6))
+			msg += 6;
+		if (!strncmp(msg, "no such column: ", 16))
+			buf_addf(&why, "FTS5 reads '%s' as a column name", msg + 16);
 		else
-			rc = db_fail(db, e, "searching");
+			buf_adds(&why, msg);
+		rc = err_set(e, E_DATA, "search query '%s' is malformed: %s (put words with"
+			     " punctuation in double quotes, as \"async-std\")",
+			     s->query, why.data);
+		buf_release(&why);
+	} else if (step != SQLITE_DONE) {
+		rc = db_fail(db, e, "searching");
 	}
 out:
 	sqlite3_finalize(st);
@@ -359,7 +369,7 @@ static void print_text_hit(struct db *db, const struct search *s,
 
 	printf("%s:%d  #%lld  %s", db_col_text(h, H_PATH), sqlite3_column_int(h, H_LINE),
 	       (long long)id, *who ? who : db_col_text(h, H_SPEAKER));
-	if (*db_col_text(h, H_SPEAKER) && strcmp(db_col_text(h, H_SPEAKER), who))
+	if (*who && *db_col_text(h, H_SPEAKER) && strcmp(db_col_text(h, H_SPEAKER), who))
 		printf(" (speaker %s)", db_col_text(h, H_SPEAKER));
 	printf("  %s  %s  [%s]\n", db_col_text(h, H_CHARACTER),
 	       *db_col_text(h, H_DATE) ? db_col_text(h, H_DATE) : "undated",
