@@ -318,6 +318,17 @@ static void check_code(struct codebook *cb, struct code *c)
 		problem(cb, "%s: [%s] has no 'pattern'", c->where, c->id);
 }
 
+static int code_broken(const struct code *c)
+{
+	for (size_t k = 0; k < c->nrules; k++)
+		if (!c->rules[k].re)
+			return 1;
+	for (size_t k = 0; k < c->nexcludes; k++)
+		if (!c->excludes[k].re)
+			return 1;
+	return 0;
+}
+
 static void run_samples(struct codebook *cb)
 {
 	struct matcher m;
@@ -327,6 +338,8 @@ static void run_samples(struct codebook *cb)
 	for (size_t i = 0; i < cb->n; i++) {
 		struct code *c = &cb->codes[i];
 
+		if (code_broken(c))
+			continue;   /* its pattern problem is reported already */
 		for (size_t k = 0; k < c->nexamples; k++) {
 			const char *t = c->examples[k].text;
 			size_t n = codebook_match(cb, &m, t, strlen(t), out), j;
@@ -416,9 +429,7 @@ int codebook_load(struct codebook *cb, const char *dir, struct err *e)
 		compile_rules(cb, cb->codes[i].rules, cb->codes[i].nrules, md);
 		compile_rules(cb, cb->codes[i].excludes, cb->codes[i].nexcludes, md);
 	}
-	/* Samples only mean something once every rule compiled. */
-	if (!cb->nproblems)
-		run_samples(cb);
+	run_samples(cb);
 
 	{
 		XXH128_hash_t h = XXH3_128bits_digest(hs);
