@@ -146,7 +146,7 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 {
 	struct buf sql = BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	const char *since = s->f.since, *until = s->f.until;
+	const char *since, *until;
 	int rc = 0, step;
 
 	if (db_exec(db, "DROP TABLE IF EXISTS temp.s_code; DROP TABLE IF EXISTS temp.s_hit;"
@@ -188,10 +188,7 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 		rc = e->code;
 		goto out;
 	}
-	if (s->f.quarter_since[0] && (!since || strcmp(s->f.quarter_since, since) > 0))
-		since = s->f.quarter_since;
-	if (s->f.quarter_until[0] && (!until || strcmp(s->f.quarter_until, until) < 0))
-		until = s->f.quarter_until;
+	filter_dates(&s->f, &since, &until);
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":interviewer"), s->interviewer);
 	bind_named(st, ":query", s->query);
 	bind_named(st, ":kind", s->f.kind);

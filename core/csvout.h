@@ -14,4 +14,12 @@ void csv_long(FILE *f, long long v, int last);
 void csv_double(FILE *f, double v, int last);
 void csv_null(FILE *f, int last);
 
+
+
+#include <sqlite3.h>
+
+/* Writes a header of the statement's column names, then every row
+ * (numbers as numbers, NULL as empty). Returns the last sqlite3_step()
+ * code: SQLITE_DONE when all went well. */
+int csv_query(FILE *f, sqlite3_stmt *st);
 #endif

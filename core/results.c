@@ -1,49 +1,82 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
+#include "mem.h"
 #include "results.h"
+#include "stats.h"
 
 /* z for a two-sided 95% interval */
 #define Z95 "1.959963984540054"
 
 static const char results_sql[] =
 	"DROP VIEW IF EXISTS temp.r_matrix;"
-	"DROP VIEW IF EXISTS temp.r_count;"
+	"DROP VIEW IF EXISTS temp.r_themes;"
+	"DROP VIEW IF EXISTS temp.r_stats;"
+	"DROP TABLE IF EXISTS temp.r_tpassage;"
 	"DROP TABLE IF EXISTS temp.r_passage;"
 	"DROP TABLE IF EXISTS temp.r_character;"
-	"DROP TABLE IF EXISTS temp.r_code;"
+	"DROP TABLE IF EXISTS temp.r_key;"
 	"DROP TABLE IF EXISTS temp.r_cell;"
-	"CREATE TEMP TABLE r_passage(passage_id INTEGER PRIMARY KEY,"
-	" participant_id INTEGER, character TEXT, date TEXT, format TEXT, batch TEXT);"
+	"DROP TABLE IF EXISTS temp.r_quarter;"
+	"DROP TABLE IF EXISTS temp.r_trend;"
+	"DROP TABLE IF EXISTS temp.r_over;"
+	"DROP TABLE IF EXISTS temp.r_pair;"
+	"DROP TABLE IF EXISTS temp.r_sources;"
+	"CREATE TEMP TABLE r_tpassage(passage_id INTEGER PRIMARY KEY, source_id INTEGER,"
+	" participant_id INTEGER, character TEXT, date TEXT, quarter TEXT, format TEXT,"
+	" batch TEXT);"
+	"CREATE TEMP TABLE r_passage AS SELECT * FROM r_tpassage WHERE 0;"
 	"CREATE TEMP TABLE r_character(id TEXT PRIMARY KEY, position INTEGER,"
 	" participants INTEGER);"
-	"CREATE TEMP TABLE r_code(id TEXT PRIMARY KEY, label TEXT, theme TEXT,"
-	" position INTEGER);"
-	"CREATE TEMP TABLE r_cell(code_id TEXT, character TEXT, passages INTEGER,"
-	" participants INTEGER, PRIMARY KEY (code_id, character));"
-	"CREATE TEMP VIEW r_count AS"
-	" SELECT k.id AS code_id, k.label, k.theme, k.position AS code_pos,"
-	"  ch.id AS character, ch.position AS char_pos,"
-	"  coalesce(c.passages, 0) AS passages,"
-	"  coalesce(c.participants, 0) AS participants, ch.participants AS n"
-	" FROM r_code k CROSS JOIN r_character ch"
-	" LEFT JOIN r_cell c ON c.code_id = k.id AND c.character = ch.id;"
+	/* level 'code' (papercuts) or 'theme' */
+	"CREATE TEMP TABLE r_key(level TEXT, key TEXT, label TEXT, theme TEXT,"
+	" position INTEGER, PRIMARY KEY (level, key));"
+	"CREATE TEMP TABLE r_cell(level TEXT, key TEXT, character TEXT, passages INTEGER,"
+	" participants INTEGER, PRIMARY KEY (level, key, character));"
+	"CREATE TEMP TABLE r_quarter(position INTEGER PRIMARY KEY, label TEXT UNIQUE,"
+	" since TEXT, until TEXT);"
+	"CREATE TEMP TABLE r_trend(code_id TEXT, quarter TEXT, participants INTEGER,"
+	" passages INTEGER, rank INTEGER, PRIMARY KEY (code_id, quarter));"
+	"CREATE TEMP TABLE r_over(character TEXT, code_id TEXT, with_it INTEGER,"
+	" n INTEGER, others_with_it INTEGER, others_n INTEGER, p REAL, q REAL,"
+	" PRIMARY KEY (character, code_id));"
+	"CREATE TEMP TABLE r_pair(code_a TEXT, code_b TEXT, participants INTEGER,"
+	" PRIMARY KEY (code_a, code_b));"
+	"CREATE TEMP TABLE r_sources(quarter TEXT, format TEXT, sources INTEGER,"
+	" PRIMARY KEY (quarter, format));"
 	/* Wilson score interval: (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n) */
-	"CREATE TEMP VIEW r_matrix AS"
-	" SELECT code_id, label, theme, code_pos, character, char_pos, passages,"
+	"CREATE TEMP VIEW r_stats AS"
+	" SELECT level, key, label, theme, key_pos, character, char_pos, passages,"
 	"  participants, n, iif(n > 0, p, NULL) AS share,"
-	"  iif(n > 0, (p + zz / (2.0 * n) - " Z95 " * sqrt(p * (1 - p) / n + zz / (4.0 * n * n)))"
-	"   / (1 + zz / n), NULL) AS lo,"
-	"  iif(n > 0, (p + zz / (2.0 * n) + " Z95 " * sqrt(p * (1 - p) / n + zz / (4.0 * n * n)))"
-	"   / (1 + zz / n), NULL) AS hi"
-	" FROM (SELECT *, iif(n > 0, 1.0 * participants / n, 0) AS p,"
-	"  " Z95 " * " Z95 " AS zz FROM r_count);";
+	"  iif(n > 0, max(0.0, (p + zz / (2.0 * n) - " Z95 " * sqrt(p * (1 - p) / n + zz / (4.0 * n * n)))"
+	"   / (1 + zz / n)), NULL) AS lo,"
+	"  iif(n > 0, min(1.0, (p + zz / (2.0 * n) + " Z95 " * sqrt(p * (1 - p) / n + zz / (4.0 * n * n)))"
+	"   / (1 + zz / n)), NULL) AS hi"
+	" FROM (SELECT k.level, k.key, k.label, k.theme, k.position AS key_pos,"
+	"  ch.id AS character, ch.position AS char_pos,"
+	"  coalesce(c.passages, 0) AS passages, coalesce(c.participants, 0) AS participants,"
+	"  ch.participants AS n,"
+	"  iif(ch.participants > 0, 1.0 * coalesce(c.participants, 0) / ch.participants, 0) AS p,"
+	"  " Z95 " * " Z95 " AS zz"
+	"  FROM r_key k CROSS JOIN r_character ch"
+	"  LEFT JOIN r_cell c ON c.level = k.level AND c.key = k.key AND c.character = ch.id);"
+	"CREATE TEMP VIEW r_matrix AS"
+	" SELECT key AS code_id, label, theme, key_pos AS code_pos, character, char_pos,"
+	"  passages, participants, n, share, lo, hi FROM r_stats WHERE level = 'code';"
+	"CREATE TEMP VIEW r_themes AS"
+	" SELECT key AS theme, key_pos AS theme_pos, character, char_pos,"
+	"  passages, participants, n, share, lo, hi FROM r_stats WHERE level = 'theme';";
 
+/* Every filter but the dates: trends need the quarters around. */
 static const char scope_sql[] =
-	"INSERT INTO r_passage"
-	" SELECT p.id, p.participant_id,"
+	"INSERT INTO r_tpassage"
+	" SELECT p.id, s.id, p.participant_id,"
 	"  iif(pt.character IN (SELECT id FROM code WHERE kind = 'character'),"
-	"   pt.character, 'unknown'), s.date, s.format, b.name"
+	"   pt.character, 'unknown'), s.date,"
+	"  iif(s.date IS NULL, NULL, substr(s.date, 1, 4) || 'Q' ||"
+	"   ((CAST(substr(s.date, 6, 2) AS INTEGER) + 2) / 3)), s.format, b.name"
 	" FROM passage p"
 	" JOIN source s ON s.id = p.source_id"
 	" JOIN batch b ON b.id = s.batch_id"
@@ -51,13 +84,18 @@ static const char scope_sql[] =
 	" WHERE p.interviewer = 0"
 	"  AND (:kind IS NULL OR s.format = :kind)"
 	"  AND (:batch IS NULL OR b.name = :batch)"
-	"  AND (:character IS NULL OR pt.character = :character)"
-	"  AND (:since IS NULL OR substr(s.date, 1, 10) >= :since)"
-	"  AND (:until IS NULL OR substr(s.date, 1, 10) <= :until)";
+	"  AND (:character IS NULL OR pt.character = :character)";
+
+static const char dated_sql[] =
+	"INSERT INTO r_passage SELECT * FROM r_tpassage"
+	" WHERE (:since IS NULL OR substr(date, 1, 10) >= :since)"
+	"  AND (:until IS NULL OR substr(date, 1, 10) <= :until)";
 
 static const char codes_sql[] =
-	"INSERT INTO r_code SELECT id, label, theme, position FROM code"
-	" WHERE kind = 'papercut' AND (:theme IS NULL OR theme = :theme)";
+	"INSERT INTO r_key SELECT 'code', id, label, theme, position FROM code"
+	" WHERE kind = 'papercut' AND (:theme IS NULL OR theme = :theme);"
+	"INSERT INTO r_key SELECT 'theme', theme, theme, theme, min(position) FROM code"
+	" WHERE kind = 'papercut' AND (:theme IS NULL OR theme = :theme) GROUP BY theme";
 
 static const char characters_sql[] =
 	"INSERT INTO r_character"
@@ -67,18 +105,68 @@ static const char characters_sql[] =
 	" FROM r_passage WHERE character = 'unknown';"
 	"INSERT INTO r_character SELECT 'total', 1000001, count(DISTINCT participant_id)"
 	" FROM r_passage;"
+	/* codes, then themes (a passage counts once per theme), each per
+	 * character and in total */
 	"INSERT INTO r_cell"
-	" SELECT c.code_id, rp.character, count(*), count(DISTINCT rp.participant_id)"
-	" FROM coding c"
-	" JOIN r_passage rp ON rp.passage_id = c.passage_id"
-	" JOIN r_code k ON k.id = c.code_id"
-	" GROUP BY 1, 2"
+	" SELECT 'code', c.code_id, rp.character, count(*), count(DISTINCT rp.participant_id)"
+	" FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
+	" JOIN r_key k ON k.level = 'code' AND k.key = c.code_id GROUP BY 2, 3"
 	" UNION ALL"
-	" SELECT c.code_id, 'total', count(*), count(DISTINCT rp.participant_id)"
-	" FROM coding c"
-	" JOIN r_passage rp ON rp.passage_id = c.passage_id"
-	" JOIN r_code k ON k.id = c.code_id"
-	" GROUP BY 1;";
+	" SELECT 'code', c.code_id, 'total', count(*), count(DISTINCT rp.participant_id)"
+	" FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
+	" JOIN r_key k ON k.level = 'code' AND k.key = c.code_id GROUP BY 2"
+	" UNION ALL"
+	" SELECT 'theme', k.theme, rp.character, count(DISTINCT rp.passage_id),"
+	"  count(DISTINCT rp.participant_id)"
+	" FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
+	" JOIN r_key k ON k.level = 'code' AND k.key = c.code_id GROUP BY 2, 3"
+	" UNION ALL"
+	" SELECT 'theme', k.theme, 'total', count(DISTINCT rp.passage_id),"
+	"  count(DISTINCT rp.participant_id)"
+	" FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
+	" JOIN r_key k ON k.level = 'code' AND k.key = c.code_id GROUP BY 2;"
+	/* pairs of papercuts reported by the same participant */
+	"INSERT INTO r_pair"
+	" SELECT a.code_id, b.code_id, count(*) FROM"
+	"  (SELECT DISTINCT rp.participant_id, c.code_id FROM coding c"
+	"   JOIN r_passage rp ON rp.passage_id = c.passage_id"
+	"   JOIN r_key k ON k.level = 'code' AND k.key = c.code_id) a"
+	" JOIN (SELECT DISTINCT rp.participant_id, c.code_id FROM coding c"
+	"   JOIN r_passage rp ON rp.passage_id = c.passage_id"
+	"   JOIN r_key k ON k.level = 'code' AND k.key = c.code_id) b"
+	"  ON a.participant_id = b.participant_id AND a.code_id < b.code_id"
+	" GROUP BY 1, 2;";
+
+/* Needs r_quarter: the series, ranked in each quarter among the
+ * papercuts reported in it. */
+static const char trends_sql[] =
+	"INSERT INTO r_trend"
+	" SELECT k.key, q.label, coalesce(t.participants, 0), coalesce(t.passages, 0),"
+	"  iif(coalesce(t.participants, 0) > 0, RANK() OVER (PARTITION BY q.label"
+	"   ORDER BY coalesce(t.participants, 0) = 0, coalesce(t.participants, 0) DESC,"
+	"   coalesce(t.passages, 0) DESC), NULL)"
+	" FROM r_key k CROSS JOIN r_quarter q"
+	" LEFT JOIN (SELECT c.code_id, rp.quarter, count(DISTINCT rp.participant_id) AS participants,"
+	"   count(*) AS passages FROM coding c JOIN r_tpassage rp ON rp.passage_id = c.passage_id"
+	"   GROUP BY 1, 2) t ON t.code_id = k.key AND t.quarter = q.label"
+	" WHERE k.level = 'code';"
+	"INSERT INTO r_sources"
+	" SELECT q.label, rp.format, count(DISTINCT rp.source_id) FROM r_quarter q"
+	" JOIN r_tpassage rp ON rp.quarter = q.label GROUP BY 1, 2;"
+	"CREATE TEMP VIEW IF NOT EXISTS r_change AS"
+	" SELECT t.code_id, k.label, k.theme, k.position AS code_pos, t.quarter,"
+	"  t.participants, t.passages, t.rank,"
+	"  p.participants AS prev_participants, p.rank AS prev_rank,"
+	"  t.participants - coalesce(p.participants, 0) AS change,"
+	"  iif(t.rank IS NOT NULL AND p.rank IS NOT NULL, p.rank - t.rank, NULL) AS rank_change,"
+	"  t.participants > 0 AND NOT EXISTS (SELECT 1 FROM coding c"
+	"   JOIN r_tpassage rp ON rp.passage_id = c.passage_id"
+	"   WHERE c.code_id = t.code_id AND rp.date < (SELECT since FROM r_quarter"
+	"   WHERE label = t.quarter)) AS new"
+	" FROM r_trend t JOIN r_key k ON k.level = 'code' AND k.key = t.code_id"
+	" JOIN r_quarter q ON q.label = t.quarter"
+	" LEFT JOIN r_quarter pq ON pq.position = q.position - 1"
+	" LEFT JOIN r_trend p ON p.code_id = t.code_id AND p.quarter = pq.label;";
 
 static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
 {
@@ -88,28 +176,165 @@ static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
 		db_bind_text(st, i, value);
 }
 
+void filter_dates(const struct filter *f, const char **since, const char **until)
+{
+	*since = f->since;
+	*until = f->until;
+	/* a quarter narrows --since/--until further */
+	if (f->quarter_since[0] && (!*since || strcmp(f->quarter_since, *since) > 0))
+		*since = f->quarter_since;
+	if (f->quarter_until[0] && (!*until || strcmp(f->quarter_until, *until) < 0))
+		*until = f->quarter_until;
+}
+
+/* Runs every statement of `sql` with the filter's values bound. */
 static int run_filtered(struct db *db, const char *sql, const struct filter *f,
 			struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, sql, e);
-	const char *since = f->since, *until = f->until;
-	int rc;
+	const char *since, *until, *tail = sql;
+	int rc = 0;
 
-	if (!st)
+	filter_dates(f, &since, &until);
+	while (!rc && tail && *tail) {
+		sqlite3_stmt *st = NULL;
+
+		if (sqlite3_prepare_v2(db->h, tail, -1, &st, &tail))
+			return db_fail(db, e, "computing results");
+		if (!st)
+			break;
+		bind_named(st, ":kind", f->kind);
+		bind_named(st, ":batch", f->batch);
+		bind_named(st, ":character", f->character);
+		bind_named(st, ":theme", f->theme);
+		bind_named(st, ":since", since);
+		bind_named(st, ":until", until);
+		rc = db_step_done(db, st, e, "computing results");
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+/* The quarters of the series: `n` ending at the quarter of --quarter, else
+ * of --until, else of the newest dated source in scope. */
+static int make_quarters(struct db *db, const struct filter *f, struct err *e)
+{
+	const char *since, *until;
+	sqlite3_stmt *st = NULL;
+	int year = 0, q = 0, rc;
+
+	filter_dates(f, &since, &until);
+	if (f->quarters <= 0)
+		return 0;
+	if (until) {
+		year = (int)strtol(until, NULL, 10);
+		q = ((int)strtol(until + 5, NULL, 10) + 2) / 3;
+	} else {
+		if (!(st = db_prepare(db, "SELECT max(substr(date, 1, 10)) FROM r_tpassage", e)))
+			return e->code;
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			const char *d = db_col_text(st, 0);
+
+			year = (int)strtol(d, NULL, 10);
+			q = ((int)strtol(d + 5, NULL, 10) + 2) / 3;
+		}
+		sqlite3_finalize(st);
+	}
+	if (!year || q < 1 || q > 4)
+		return 0;   /* nothing dated: no series */
+	if (!(st = db_prepare(db, "INSERT INTO r_quarter VALUES (?1, ?2, ?3, ?4)", e)))
 		return e->code;
-	/* a quarter narrows --since/--until further */
-	if (f->quarter_since[0] && (!since || strcmp(f->quarter_since, since) > 0))
-		since = f->quarter_since;
-	if (f->quarter_until[0] && (!until || strcmp(f->quarter_until, until) < 0))
-		until = f->quarter_until;
-	bind_named(st, ":kind", f->kind);
-	bind_named(st, ":batch", f->batch);
-	bind_named(st, ":character", f->character);
-	bind_named(st, ":theme", f->theme);
-	bind_named(st, ":since", since);
-	bind_named(st, ":until", until);
-	rc = db_step_done(db, st, e, "computing results");
+	for (int i = f->quarters - 1; i >= 0; i--) {
+		static const char *const start[] = { "01-01", "04-01", "07-01", "10-01" };
+		static const char *const end[] = { "03-31", "06-30", "09-30", "12-31" };
+		char label[16], from[16], to[16];
+
+		snprintf(label, sizeof(label), "%04dQ%d", year, q);
+		snprintf(from, sizeof(from), "%04d-%s", year, start[q - 1]);
+		snprintf(to, sizeof(to), "%04d-%s", year, end[q - 1]);
+		sqlite3_bind_int(st, 1, i);
+		sqlite3_bind_text(st, 2, label, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, from, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, to, -1, SQLITE_TRANSIENT);
+		if ((rc = db_step_done(db, st, e, "computing quarters"))) {
+			sqlite3_finalize(st);
+			return rc;
+		}
+		if (--q == 0) {
+			q = 4;
+			year--;
+		}
+	}
 	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Over-representation: for each character and papercut, Fisher's exact
+ * test of the character's participants against everyone else's, then
+ * Benjamini-Hochberg over all the tests made. */
+static int over_representation(struct db *db, struct err *e)
+{
+	sqlite3_stmt *q = db_prepare(db,
+		"SELECT m.character, m.code_id, m.participants, m.n,"
+		" t.participants - m.participants, t.n - m.n"
+		" FROM r_matrix m JOIN r_matrix t ON t.code_id = m.code_id AND t.character = 'total'"
+		" WHERE m.character NOT IN ('total', 'unknown') AND m.n > 0 AND t.n > m.n"
+		"  AND m.participants > 0"
+		" ORDER BY m.char_pos, m.code_pos", e);
+	sqlite3_stmt *ins = db_prepare(db, "INSERT INTO r_over VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", e);
+	struct row { char *character, *code; long a, n, c, m; } *rows = NULL;
+	size_t nrows = 0, alloc = 0;
+	double *p = NULL;
+	int rc = 0;
+
+	if (!q || !ins) {
+		rc = E_DATA;
+		goto out;
+	}
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		ALLOC_GROW(rows, nrows + 1, alloc);
+		rows[nrows].character = xstrdup(db_col_text(q, 0));
+		rows[nrows].code = xstrdup(db_col_text(q, 1));
+		rows[nrows].a = sqlite3_column_int(q, 2);
+		rows[nrows].n = sqlite3_column_int(q, 3);
+		rows[nrows].c = sqlite3_column_int(q, 4);
+		rows[nrows].m = sqlite3_column_int(q, 5);
+		nrows++;
+	}
+	p = xcalloc(nrows ? nrows : 1, sizeof(*p));
+	for (size_t i = 0; i < nrows; i++)
+		p[i] = fisher_greater(rows[i].a, rows[i].n - rows[i].a, rows[i].c,
+				      rows[i].m - rows[i].c);
+	for (size_t i = 0; i < nrows && !rc; i++) {
+		sqlite3_bind_text(ins, 1, rows[i].character, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, rows[i].code, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 3, rows[i].a);
+		sqlite3_bind_int64(ins, 4, rows[i].n);
+		sqlite3_bind_int64(ins, 5, rows[i].c);
+		sqlite3_bind_int64(ins, 6, rows[i].m);
+		sqlite3_bind_double(ins, 7, p[i]);
+		sqlite3_bind_null(ins, 8);
+		rc = db_step_done(db, ins, e, "testing over-representation");
+	}
+	bh_adjust(p, nrows);
+	if (!rc) {
+		sqlite3_finalize(ins);
+		ins = db_prepare(db, "UPDATE r_over SET q = ?3 WHERE character = ?1 AND code_id = ?2", e);
+		for (size_t i = 0; ins && i < nrows && !rc; i++) {
+			sqlite3_bind_text(ins, 1, rows[i].character, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 2, rows[i].code, -1, SQLITE_STATIC);
+			sqlite3_bind_double(ins, 3, p[i]);
+			rc = db_step_done(db, ins, e, "testing over-representation");
+		}
+	}
+out:
+	for (size_t i = 0; i < nrows; i++) {
+		free(rows[i].character);
+		free(rows[i].code);
+	}
+	free(rows);
+	free(p);
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
 	return rc;
 }
 
@@ -117,8 +342,12 @@ int results_compute(struct db *db, const struct filter *f, struct err *e)
 {
 	if (db_exec(db, results_sql, e) ||
 	    run_filtered(db, scope_sql, f, e) ||
+	    run_filtered(db, dated_sql, f, e) ||
 	    run_filtered(db, codes_sql, f, e) ||
-	    db_exec(db, characters_sql, e))
+	    db_exec(db, characters_sql, e) ||
+	    make_quarters(db, f, e) ||
+	    db_exec(db, trends_sql, e) ||
+	    over_representation(db, e))
 		return e->code;
 	return 0;
 }
@@ -172,6 +401,14 @@ int filter_opt(struct filter *f, int opt, const char *arg, struct err *e)
 		return filter_date("--until", arg, e) ? E_USAGE : 1;
 	case OPT_QUARTER:
 		return filter_quarter(f, arg, e) ? E_USAGE : 1;
+	case OPT_QUARTERS: {
+		long n;
+
+		if (cli_number("--quarters", arg, 1, 100, &n, e))
+			return E_USAGE;
+		f->quarters = (int)n;
+		return 1;
+	}
 	}
 	return 0;
 }

@@ -9,16 +9,23 @@
  * report draws them): one place for the queries, so the numbers in the
  * workbook are the numbers `analyze` prints.
  *
- * results_compute() fills TEMP tables of the connection:
- *   r_passage(passage_id, participant_id, character, date, format, batch)
- *       the evidence passages in scope (never interviewer turns)
- *   r_character(id, position, participants)
- *       the codebook's characters, then 'unknown' and 'total', with how
- *       many participants in scope each has
- *   r_matrix(code_id, label, theme, code_pos, character, char_pos,
- *            passages, participants, n, share, lo, hi)
- *       every papercut x character, with the share of the character's n
- *       participants and its Wilson 95% interval [lo, hi]
+ * results_compute() fills TEMP tables and views of the connection:
+ *   r_tpassage   evidence passages (never interviewer turns) in scope but
+ *                for the dates; r_passage: those in the date range too
+ *   r_character  the codebook's characters, then 'unknown' and 'total',
+ *                with how many participants in scope each has
+ *   r_matrix     every papercut x character: passages, participants, the
+ *                share of the character's n participants, Wilson 95% [lo, hi]
+ *   r_themes     the same per theme
+ *   r_quarter    the quarters of the series (f->quarters, ending at the
+ *                range's end or the newest dated source)
+ *   r_trend      papercut x quarter: participants, passages, rank
+ *   r_change     r_trend with the quarter before: change, rank change, new
+ *   r_sources    sources per quarter and format
+ *   r_over       character x papercut: Fisher's exact test (one-sided) of
+ *                the character's participants against the others, p and
+ *                Benjamini-Hochberg q
+ *   r_pair       pairs of papercuts reported by the same participants
  */
 struct filter {
 	const char *kind;       /* source format */
@@ -28,9 +35,13 @@ struct filter {
 	const char *since;      /* YYYY-MM-DD, inclusive */
 	const char *until;      /* YYYY-MM-DD, inclusive */
 	char quarter_since[16], quarter_until[16];
+	int quarters;           /* length of the series (default 8) */
 };
 
 int results_compute(struct db *db, const struct filter *f, struct err *e);
+
+/* The date range in force: --since/--until narrowed by --quarter. */
+void filter_dates(const struct filter *f, const char **since, const char **until);
 
 /* Sets since/until from "2026Q3". */
 int filter_quarter(struct filter *f, const char *q, struct err *e);
@@ -44,7 +55,7 @@ int filter_date(const char *name, const char *arg, struct err *e);
  * (returns 1 when it took `opt`, 0 when not, or E_USAGE). */
 enum {
 	OPT_KIND = 0x200, OPT_BATCH, OPT_CHARACTER, OPT_THEME, OPT_SINCE,
-	OPT_UNTIL, OPT_QUARTER,
+	OPT_UNTIL, OPT_QUARTER, OPT_QUARTERS,
 };
 #define FILTER_OPTIONS \
 	{ "kind", required_argument, NULL, OPT_KIND }, \
@@ -53,7 +64,8 @@ enum {
 	{ "theme", required_argument, NULL, OPT_THEME }, \
 	{ "since", required_argument, NULL, OPT_SINCE }, \
 	{ "until", required_argument, NULL, OPT_UNTIL }, \
-	{ "quarter", required_argument, NULL, OPT_QUARTER }
+	{ "quarter", required_argument, NULL, OPT_QUARTER }, \
+	{ "quarters", required_argument, NULL, OPT_QUARTERS }
 #define FILTER_HELP \
 	"  --kind KIND         only sources of this format (transcript, account)\n" \
 	"  --batch NAME        only this batch\n" \
@@ -61,6 +73,7 @@ enum {
 	"  --theme THEME       only papercuts of this theme\n" \
 	"  --since YYYY-MM-DD  only sources dated on or after\n" \
 	"  --until YYYY-MM-DD  only sources dated on or before\n" \
-	"  --quarter 2026Q3    only sources dated in this quarter\n"
+	"  --quarter 2026Q3    only sources dated in this quarter\n" \
+	"  --quarters N        quarters in the trend series (default 8)\n"
 int filter_opt(struct filter *f, int opt, const char *arg, struct err *e);
 #endif

@@ -108,16 +108,3 @@ CREATE TABLE coding (
 	PRIMARY KEY (passage_id, code_id)
 ) WITHOUT ROWID;
 CREATE INDEX coding_code ON coding(code_id, passage_id);
-
--- Evidence: coded passages that count (interviewer turns never do), with
--- everything the analyses group by.
-CREATE VIEW evidence AS
-SELECT c.code_id, k.kind, k.theme, p.id AS passage_id,
-       p.participant_id, pt.character, s.id AS source_id, s.batch_id,
-       s.format, s.date
-FROM coding c
-JOIN code k ON k.id = c.code_id
-JOIN passage p ON p.id = c.passage_id
-JOIN source s ON s.id = p.source_id
-JOIN participant pt ON pt.id = p.participant_id
-WHERE p.interviewer = 0;

@@ -376,7 +376,7 @@ int cmd_report(int argc, char **argv, struct err *e)
 		CLI_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
-	struct report r = { .out = NULL };
+	struct report r = { .f.quarters = 8 };
 	struct db db = { 0 };
 	int rc;
 

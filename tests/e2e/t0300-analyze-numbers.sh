@@ -54,6 +54,7 @@ ok
 
 # aligned text, most reported first
 $PAPERCUT --db t.db analyze >got.txt
+head -n 7 got.txt >got.head
 cat >want.txt <<'OUT'
 papercut                         alan          grace        unknown          total
                                 (n=2)          (n=1)          (n=1)          (n=4)
@@ -63,7 +64,74 @@ pin                      0    0%    0   1  100%    1   0    0%    0   1   25%   
 
 each cell: participants, share of the character's participants (n), passages
 OUT
-test_cmp want.txt got.txt
+test_cmp want.txt got.head
+
+# themes, trends, over-representation and pairs, worked out by hand:
+#   trends over 2026Q1..Q3 (the newest source is 2026-07-01):
+#     hang Q1: A1 (1 participant, 2 passages), Q2: A2 + G1 (2, 2), Q3: 0
+#     pin  Q2: G1, new that quarter;  docs Q1: A1, Q3: U1
+#   Fisher, one-sided (a of n for the character, c of m for the others):
+#     grace/pin  1 of 1 vs 0 of 3: p = C(1,1)C(3,0)/C(4,1) = 1/4
+#     alan/hang  2 of 2 vs 1 of 2: p = C(3,2)C(1,0)/C(4,2) = 1/2
+#     grace/hang 1 of 1 vs 2 of 3: p = C(3,1)/C(4,1) = 3/4
+#     alan/docs  1 of 2 vs 1 of 2: p = 1 - C(2,2)/C(4,2) = 5/6
+#     Benjamini-Hochberg over these 4: every q = min(5/6, 4p/rank) = 5/6
+#   pairs: A1 docs + hang, G1 hang + pin
+$PAPERCUT --db t.db analyze --json --quarters 3 >all.json
+$PYTHON - all.json <<'PY' || fail "json tables"
+import json, sys
+d = json.load(open(sys.argv[1]))
+th = {(t["theme"], t["character"]): t for t in d["themes"]}
+assert (th[("debugging", "total")]["participants"], th[("debugging", "total")]["passages"]) == (3, 4)
+assert th[("learning", "unknown")]["share"] == 1
+assert d["quarters"] == ["2026Q1", "2026Q2", "2026Q3"], d["quarters"]
+tr = {(t["code"], t["quarter"]): t for t in d["trends"]}
+def row(code, q):
+    t = tr[(code, q)]
+    return (t["participants"], t["passages"], t["rank"], t["change"], t["rank_change"], t["new"])
+assert row("hang", "2026Q1") == (1, 2, 1, 1, None, True), row("hang", "2026Q1")
+assert row("hang", "2026Q2") == (2, 2, 1, 1, 0, False), row("hang", "2026Q2")
+assert row("hang", "2026Q3") == (0, 0, None, -2, None, False), row("hang", "2026Q3")
+assert row("docs", "2026Q1") == (1, 1, 2, 1, None, True)
+assert row("pin", "2026Q2") == (1, 1, 2, 1, None, True)
+assert row("docs", "2026Q3") == (1, 1, 1, 1, None, False)
+assert row("pin", "2026Q3") == (0, 0, None, -1, None, False)
+o = d["over_representation"]
+assert o["tests"] == 4 and o["method"].startswith("Fisher"), o
+got = {(r["character"], r["code"]): (r["participants"], r["character_participants"],
+        r["others_participants"], r["others"], round(r["p"], 6), round(r["q"], 6), r["significant"])
+       for r in o["results"]}
+assert got == {
+    ("grace", "pin"): (1, 1, 0, 3, 0.25, 0.833333, False),
+    ("alan", "hang"): (2, 2, 1, 2, 0.5, 0.833333, False),
+    ("grace", "hang"): (1, 1, 2, 3, 0.75, 0.833333, False),
+    ("alan", "docs"): (1, 2, 1, 2, 0.833333, 0.833333, False),
+}, got
+assert d["pairs"] == [{"codes": ["docs", "hang"], "participants": 1},
+                      {"codes": ["hang", "pin"], "participants": 1}], d["pairs"]
+PY
+ok
+check "csv table" "$($PAPERCUT --db t.db analyze --csv --table pairs | tr -d '\r' | tr '\n' ' ')" \
+	"code_a,code_b,participants docs,hang,1 hang,pin,1 "
+check "over text" "$(sed -n '/^over-represented/,/^$/p' got.txt | tail -n 2 | head -n 1)" \
+	"none of 4 tests (smallest q 0.833): no difference the data can support"
+
+# a character that really stands out: 5 Grace-like participants report pin,
+# none of 5 others do: p = 1/C(10,5) = 1/252, q = p (one test)
+mkdir big
+for i in 1 2 3 4 5; do
+	printf 'I live in gdb, Pin<T> again (%s).\n' $i >big/g$i.md
+	printf 'I wrote Java, it was fine (%s).\n' $i >big/a$i.md
+done
+$PAPERCUT --db big.db --codebook "$FIXTURES/codebook" ingest big >/dev/null
+$PAPERCUT --db big.db analyze --csv --table over | tr -d '\r' >got
+cat >want <<'OUT'
+character,code,participants,character_participants,others_participants,others,p,q,significant
+grace,pin,5,5,0,5,0.00396825,0.00396825,1
+OUT
+test_cmp want got
+check "over text listed" "$($PAPERCUT --db big.db analyze | sed -n '/^over-represented/,/^$/p' | sed -n 5p)" \
+	"grace      pin                       5 of 5      0 of 5     0.0040   0.0040"
 
 # filters: 2026Q2 holds A2 (04-02) and G1 (04-20) only
 check "quarter" "$($PAPERCUT --db t.db analyze --csv --quarter 2026Q2 | grep '^hang' | tr -d '\r' | cut -d, -f4-7 | tr '\n' ' ')" \
@@ -81,6 +149,8 @@ check "empty quarter" "$($PAPERCUT --db t.db analyze --csv --quarter 2020Q1 | gr
 
 expect_fail 2 "papercut: quarter '2026Q5' is not of the form 2026Q3" $PAPERCUT --db t.db analyze --quarter 2026Q5
 expect_fail 2 "papercut: --since takes a date YYYY-MM-DD, not 'yesterday'" $PAPERCUT --db t.db analyze --since yesterday
-expect_fail 2 "papercut: analyze takes no operands (usage: papercut analyze [--csv|--json] [filters])" \
+expect_fail 2 "papercut: --table takes matrix, themes, trends, over or pairs, not 'all'" \
+	$PAPERCUT --db t.db analyze --table all
+expect_fail 2 "papercut: analyze takes no operands (usage: papercut analyze [--table T] [--csv|--json] [--quarters N] [filters])" \
 	$PAPERCUT --db t.db analyze hang
 done_testing
