@@ -8,6 +8,7 @@
 #include "../core/buf.h"
 #include "../core/cli.h"
 #include "../core/csvout.h"
+#include "../core/escape.h"
 #include "../core/mem.h"
 #include "../core/results.h"
 #include "analyze.h"
@@ -382,23 +383,25 @@ static void print_text_hit(struct db *db, const struct search *s,
 	free(marked);
 }
 
+/* A quote block ready to paste into a story's sources: the quote and the
+ * attribution Markdown-escaped, so they show as written. */
 static void print_md_hit(sqlite3_stmt *h)
 {
 	const char *date = db_col_text(h, H_DATE);
+	struct buf b = BUF_INIT;
 
-	/* every line of the quote stays inside the block */
-	fputs("> ", stdout);
-	for (const char *p = db_col_text(h, H_TEXT); *p; p++) {
-		putchar(*p);
-		if (*p == '\n')
-			fputs("> ", stdout);
-	}
-	printf("\n>\n> \u2014 %s (%s), %s %s, `%s:%d`\n\n",
-	       *db_col_text(h, H_PARTICIPANT) ? db_col_text(h, H_PARTICIPANT)
-					      : db_col_text(h, H_SPEAKER),
-	       db_col_text(h, H_CHARACTER), db_col_text(h, H_FORMAT),
-	       *date ? date : "undated", db_col_text(h, H_PATH),
-	       sqlite3_column_int(h, H_LINE));
+	buf_adds(&b, "> ");
+	md_escape(&b, db_col_text(h, H_TEXT), "\n> ");
+	buf_adds(&b, "\n>\n> \u2014 ");
+	md_escape(&b, *db_col_text(h, H_PARTICIPANT) ? db_col_text(h, H_PARTICIPANT)
+						     : db_col_text(h, H_SPEAKER), " ");
+	buf_adds(&b, " (");
+	md_escape(&b, db_col_text(h, H_CHARACTER), " ");
+	buf_addf(&b, "), %s %s, ", db_col_text(h, H_FORMAT), *date ? date : "undated");
+	md_escape(&b, db_col_text(h, H_PATH), " ");
+	buf_addf(&b, ":%d\n\n", sqlite3_column_int(h, H_LINE));
+	fputs(b.data, stdout);
+	buf_release(&b);
 }
 
 static void print_csv_hit(sqlite3_stmt *h, int header)

@@ -99,7 +99,7 @@ $PAPERCUT --db t.db search gdb --format md >got
 cat >want <<'OUT'
 > I use gdb, the debugger shows poll frames.
 >
-> — P2 (grace), transcript 2026-03-05, `s/s2.txt:7`
+> — P2 (grace), transcript 2026-03-05, s/s2.txt:7
 
 OUT
 test_cmp want got
