@@ -22,12 +22,15 @@ UNIT = $(wildcard tests/unit/test_*.c)
 REL_OBJ  = $(SRC:%.c=build/rel/%.o)
 TEST_OBJ = $(SRC:%.c=build/test/%.o)
 
-.PHONY: all deps test unit e2e checksrc demo install uninstall clean bench
+.PHONY: all deps test-deps test unit e2e checksrc demo install uninstall clean bench
 
 all: papercut
 
 deps:
 	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh test
 
 build/gen/schema.inc: data/schema.sql
 	@mkdir -p $(@D)
@@ -62,7 +65,7 @@ checksrc:
 
 # The developer build first (warnings are errors there too), then the
 # sanitizer-built tests; the last line is the e2e runner's 'N passed, N failed'.
-test: deps
+test: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory checksrc unit e2e
 

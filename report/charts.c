@@ -216,8 +216,8 @@ static int heatmap(struct report *r, struct buf *s, struct err *e)
 		 "set xlabel 'character'\nset ylabel ''\nset lmargin 46\nset tics scale 0\n");
 	snprintf(plot, sizeof(plot),
 		 "set xrange [-0.5:%d.5]\nset yrange [%d.5:-0.5]\n"
-		 "plot '%s.dat' matrix rowheaders columnheaders using 1:2:3 with image,"
-		 " '' matrix rowheaders columnheaders using 1:2:(sprintf('%%.0f', $3)):($3 > 50 ? 0xffffff : 0x000000)"
+		 "plot '%s.dat' matrix rowheaders columnheaders using 1:2:3 with image pixels,"
+		 " '' matrix rowheaders columnheaders using 1:2:(gprintf('%%.0f', $3)):($3 > 50 ? 0xffffff : 0x000000)"
 		 " with labels tc rgb variable",
 		 n - 1, rows - 1, chart_names[1]);
 	outputs(s, 1, 820, h, plot, n && rows && !r->empty);

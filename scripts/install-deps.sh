@@ -1,11 +1,19 @@
 #!/bin/sh
-# Installs the Debian packages papercut builds, tests and runs with: only
-# the missing ones, with one `apt-get update` first. Safe to run again.
+# Installs the Debian packages papercut builds and runs with (and, with
+# `test`, what its tests need too): only the missing ones, with one
+# `apt-get update` first. Safe to run again.
+#
+#   scripts/install-deps.sh          build and run (make, make demo)
+#   scripts/install-deps.sh test     also the tests (make test)
 set -eu
 
 PACKAGES="gcc make pkg-config libc6-dev
-libsqlite3-dev sqlite3 libpcre2-dev libxlsxwriter-dev libinih-dev
-libxxhash-dev libcsv-dev libcmocka-dev gnuplot-nox python3 python3-openpyxl"
+libsqlite3-dev libpcre2-dev libxlsxwriter-dev libinih-dev
+libxxhash-dev libcsv-dev gnuplot-nox"
+if [ "${1:-}" = test ]; then
+	PACKAGES="$PACKAGES libcmocka-dev sqlite3 python3 python3-openpyxl
+python3-websocket chromium"
+fi
 
 missing=""
 for p in $PACKAGES; do
