@@ -7,13 +7,14 @@ PREFIX  ?= /usr/local
 VERSION  = 0.1.0
 
 PKGS     = sqlite3 libpcre2-8 xlsxwriter inih libxxhash
-CPPFLAGS = -D_GNU_SOURCE -DPAPERCUT_VERSION='"$(VERSION)"' -Ibuild/gen
+CPPFLAGS = -D_GNU_SOURCE -DPAPERCUT_VERSION='"$(VERSION)"' -Ibuild/gen -I/usr/include/libxml2
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LIBS     = -lsqlite3 -lpcre2-8 -lxlsxwriter -linih -lxxhash -lcsv -lm
+LIBS     = -lsqlite3 -lpcre2-8 -lxlsxwriter -linih -lxxhash -lcsv -lcmark -lxml2 \
+           -lzip -ljansson -lm
 
 SRC  = $(wildcard core/*.c ingest/*.c analyze/*.c report/*.c)
 HDR  = $(wildcard core/*.h ingest/*.h analyze/*.h report/*.h)

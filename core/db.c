@@ -12,14 +12,26 @@ static const char schema_sql[] =
 	;
 
 /* The schema version that data/schema.sql describes. */
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /*
- * migrations[v] brings a database from version v to v + 1. A new
- * database gets schema.sql directly. None yet: version 1 is the first.
+ * migrations[v] brings a database from version v to v + 1, in one
+ * transaction. A new database gets schema.sql directly.
  */
 static const char *const migrations[SCHEMA_VERSION] = {
-	NULL,
+	[0] = NULL,
+	/* 2: sources keep their text; passages their own date, location,
+	 * context and platform provenance (posts, surveys, subtitles) */
+	[1] = "ALTER TABLE source ADD COLUMN text TEXT;"
+	      "ALTER TABLE passage ADD COLUMN date TEXT;"
+	      "ALTER TABLE passage ADD COLUMN location TEXT;"
+	      "ALTER TABLE passage ADD COLUMN context TEXT;"
+	      "ALTER TABLE passage ADD COLUMN platform_id TEXT;"
+	      "ALTER TABLE passage ADD COLUMN url TEXT;"
+	      "ALTER TABLE passage ADD COLUMN parent_id TEXT;"
+	      "ALTER TABLE passage ADD COLUMN tagged INTEGER NOT NULL DEFAULT 1;"
+	      "CREATE UNIQUE INDEX passage_platform ON passage(platform_id)"
+	      " WHERE platform_id IS NOT NULL;",
 };
 
 static const char *const stmt_sql[STMT_COUNT] = {
@@ -30,8 +42,8 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_SOURCE_DELETE] = "DELETE FROM source WHERE id = ?1",
 	[STMT_SOURCE_ADD] =
 		"INSERT INTO source(batch_id, path, format, hash, bytes,"
-		" participant_id, date, interviewers, title, url)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		" participant_id, date, interviewers, title, url, text)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[STMT_SOURCE_INTERVIEWER] =
 		"UPDATE source SET interviewers = json_insert(interviewers, '$[#]', ?2)"
 		" WHERE id = ?1",
@@ -43,10 +55,12 @@ static const char *const stmt_sql[STMT_COUNT] = {
 		"INSERT INTO participant_attr(participant_id, key, value)"
 		" VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET value = ?3",
 	[STMT_PASSAGE_ADD] =
-		"INSERT INTO passage(source_id, seq, participant_id, speaker,"
+		"INSERT OR IGNORE INTO passage(source_id, seq, participant_id, speaker,"
 		" interviewer, line, start_byte, end_byte, start_char,"
-		" end_char, text)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		" end_char, text, date, location, context, platform_id, url,"
+		" parent_id, tagged)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+		" ?14, ?15, ?16, ?17, ?18)",
 	[STMT_CODING_ADD] =
 		"INSERT INTO coding(passage_id, code_id, rule, start_byte,"
 		" end_byte, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -39,13 +39,14 @@ CREATE TABLE source (
 	interviewers    TEXT NOT NULL DEFAULT '[]',   -- JSON array of names
 	title           TEXT,
 	url             TEXT,
-	ingested        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+	ingested        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+	text            TEXT          -- the stored text passages point into (v2)
 );
 CREATE INDEX source_batch ON source(batch_id);
 CREATE INDEX source_participant ON source(participant_id);
 
 -- A speaker turn, a paragraph, a post or an answer. Offsets point into the
--- source file: bytes (for tools) and code points (for REFI-QDA).
+-- source's stored text: bytes, and code points (as REFI-QDA counts).
 CREATE TABLE passage (
 	id              INTEGER PRIMARY KEY,
 	source_id       INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
@@ -59,9 +60,18 @@ CREATE TABLE passage (
 	start_char      INTEGER NOT NULL,
 	end_char        INTEGER NOT NULL,
 	text            TEXT NOT NULL,
+	date            TEXT,         -- its own date (a post), else the source's
+	location        TEXT,         -- cue time, CSV row and column, paragraph
+	context         TEXT,         -- heading path, question, content warning
+	platform_id     TEXT,         -- "twitter:123": one passage per id
+	url             TEXT,
+	parent_id       TEXT,         -- platform id of the post it replies to
+	tagged          INTEGER NOT NULL DEFAULT 1,   -- 0: code blocks
 	UNIQUE (source_id, seq)
 );
 CREATE INDEX passage_participant ON passage(participant_id);
+CREATE UNIQUE INDEX passage_platform ON passage(platform_id)
+	WHERE platform_id IS NOT NULL;
 
 CREATE VIRTUAL TABLE passage_fts USING fts5(
 	text, content = 'passage', content_rowid = 'id',

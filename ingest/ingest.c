@@ -11,35 +11,47 @@
 #include "../core/mem.h"
 #include "../core/text.h"
 #include "doc.h"
+#include "readers.h"
 #include "tag.h"
 
 static const char ingest_usage[] =
-	"papercut ingest [--batch NAME] [--keep-going] [--max-file-size MB] PATH...";
+	"papercut ingest [--batch NAME] [--kind K] [--keep-going] [options] PATH...";
 static const char ingest_help[] =
 	"Reads sources (files, or folders searched recursively) into the database\n"
-	"and tags their passages with the codebook. Readable: .txt and .md\n"
-	"transcripts ('Name: text' turns) and written accounts (paragraphs).\n"
-	"A file already stored with the same content is skipped; a file stored\n"
+	"and tags their passages with the codebook; says for each file which\n"
+	"reader it chose. A file already stored with the same content, or a post\n"
+	"stored before (same platform id), is not stored again; a file stored\n"
 	"before under the same path with other content is replaced.\n\n"
 	"  --batch NAME          batch to add to (default: today's date, UTC)\n"
+	"  --kind K              the reader, instead of choosing by extension and\n"
+	"                        content (list below)\n"
 	"  --keep-going          store the good files of a batch with bad ones,\n"
 	"                        list the bad ones and exit 1\n"
+	"  --tag-code            tag code blocks of blog posts too\n"
+	"  --map text=COL,author=COL,date=COL,id=COL,url=COL\n"
+	"                        columns of a CSV of posts (text is required)\n"
+	"  --mapping FILE        a survey CSV's columns, as INI (see README)\n"
 	"  --max-file-size MB    refuse larger files (default 100)\n"
+	"  --max-line-length KB  refuse longer lines (default 8192)\n"
+	"  --max-entry-size MB   refuse zip entries that expand further (default 64)\n"
 	"  --db FILE             database (default $PAPERCUT_DB or ./papercut.db)\n"
-	"  --codebook DIR        codebook (default $PAPERCUT_CODEBOOK or bundled)\n";
-
-static const char *const known_ext[] = { ".txt", ".md" };
+	"  --codebook DIR        codebook (default $PAPERCUT_CODEBOOK or bundled)\n\n"
+	"Readers:\n";
 
 struct ingest {
 	struct db *db;
 	const struct codebook *cb;
 	struct tagger tagger;
 	const char *batch_name;
+	const struct reader *kind;   /* --kind */
+	struct read_opts ropts;
 	sqlite3_int64 batch_id;
-	size_t max_bytes;
+	size_t max_bytes, max_line;
 	struct buf report;      /* what is printed once committed */
 	struct buf raw, text;   /* reused for every file */
-	long added, unchanged, replaced, passages;
+	long added, unchanged, replaced, passages, duplicates;
+	char *last_name;        /* participant() cache, for one file */
+	sqlite3_int64 last_id;
 };
 
 struct paths {
@@ -59,16 +71,6 @@ static void paths_release(struct paths *p)
 		free(p->v[i]);
 	free(p->v);
 	memset(p, 0, sizeof(*p));
-}
-
-static int known_source(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-
-	for (size_t i = 0; dot && i < sizeof(known_ext) / sizeof(*known_ext); i++)
-		if (!strcasecmp(dot, known_ext[i]))
-			return 1;
-	return 0;
 }
 
 static int not_hidden(const struct dirent *d)
@@ -91,7 +93,7 @@ static void walk(const char *dir, struct paths *out, int depth)
 		if (stat(path.data, &st) == 0) {
 			if (S_ISDIR(st.st_mode))
 				walk(path.data, out, depth + 1);
-			else if (S_ISREG(st.st_mode) && known_source(path.data))
+			else if (S_ISREG(st.st_mode) && reader_takes(path.data))
 				paths_add(out, path.data);
 		}
 		free(names[i]);
@@ -111,27 +113,26 @@ static int expand(const char *arg, struct paths *out, struct err *e)
 	if (S_ISDIR(st.st_mode)) {
 		walk(arg, out, 0);
 		if (out->n == before)
-			return err_set(e, E_DATA, "%s: no readable sources in this directory (.txt, .md)",
-				       arg);
+			return err_set(e, E_DATA, "%s: no readable sources in this directory"
+				       " (see 'papercut ingest --help')", arg);
 		return 0;
 	}
 	if (!S_ISREG(st.st_mode))
 		return err_set(e, E_DATA, "%s: not a regular file", arg);
-	if (!known_source(arg))
-		return err_set(e, E_DATA, "%s: not a readable source (.txt, .md)", arg);
 	paths_add(out, arg);
 	return 0;
 }
 
 /*
- * Reads `path` into ing->text as papercut stores text: UTF-8, no BOM, LF
- * line ends. ing->raw keeps the bytes as read, for the content hash.
+ * Reads `path` into ing->raw. Unless the reader takes bytes (docx), checks
+ * it is text and makes ing->text of it as papercut stores text: UTF-8, no
+ * BOM, LF line ends, no line past the limit.
  */
-static int load_text(struct ingest *ing, const char *path, struct err *e)
+static int load(struct ingest *ing, const char *path, int binary, struct err *e)
 {
-	const char *s;
-	size_t len, bad;
-	int rc;
+	const char *s, *nl;
+	size_t len, bad, at;
+	int rc, line;
 
 	buf_reset(&ing->raw);
 	ing->raw.max = ing->max_bytes;
@@ -145,6 +146,8 @@ static int load_text(struct ingest *ing, const char *path, struct err *e)
 	len = ing->raw.len;
 	if (len == 0)
 		return err_set(e, E_DATA, "%s: empty file", path);
+	if (binary)
+		return 0;
 	if (len >= 2 && (((unsigned char)s[0] == 0xff && (unsigned char)s[1] == 0xfe) ||
 			 ((unsigned char)s[0] == 0xfe && (unsigned char)s[1] == 0xff)))
 		return err_set(e, E_DATA, "%s: UTF-16 text; save it as UTF-8", path);
@@ -159,6 +162,13 @@ static int load_text(struct ingest *ing, const char *path, struct err *e)
 	if (bad < len)
 		return err_set(e, E_DATA, "%s:%d: invalid UTF-8 (byte 0x%02x at offset %zu)",
 			       path, line_at(s, bad), (unsigned char)s[bad], bad);
+	for (at = 0, line = 1; at < len; line++) {
+		nl = memchr(s + at, '\n', len - at);
+		if ((nl ? (size_t)(nl - s) : len) - at > ing->max_line)
+			return err_set(e, E_DATA, "%s:%d: line longer than the %zu KB limit (--max-line-length)",
+				       path, line, ing->max_line >> 10);
+		at = nl ? (size_t)(nl - s) + 1 : len;
+	}
 	buf_reset(&ing->text);
 	for (size_t i = 0; i < len; i++)
 		if (!(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n'))
@@ -201,19 +211,36 @@ static char *file_stem(const char *path)
 	return xstrndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
 }
 
-static int store_participant(struct ingest *ing, struct doc *d,
+/* The participant named `name`, made on first sight. The last one is
+ * remembered for the file being stored, as its passages mostly share one. */
+static int participant(struct ingest *ing, const char *name, sqlite3_int64 *id,
+		       struct err *e)
+{
+	if (ing->last_name && !strcmp(ing->last_name, name)) {
+		*id = ing->last_id;
+		return 0;
+	}
+	if (find_or_add(ing->db, STMT_PARTICIPANT_FIND, STMT_PARTICIPANT_ADD, name, id, e))
+		return e->code;
+	free(ing->last_name);
+	ing->last_name = xstrdup(name);
+	ing->last_id = *id;
+	return 0;
+}
+
+static int store_participant(struct ingest *ing, struct doc *d, char **name,
 			     sqlite3_int64 *pid, struct err *e)
 {
-	char *stem = NULL;
-	const char *name = d->participant;
 	sqlite3_stmt *st;
-	int rc = 0;
 
-	if (!name || !*name)
-		name = stem = file_stem(d->path);
-	if ((rc = find_or_add(ing->db, STMT_PARTICIPANT_FIND, STMT_PARTICIPANT_ADD,
-			      name, pid, e)))
-		goto out;
+	*pid = 0;
+	if (!d->participant && (!d->nspans || d->spans[0].participant == NULL))
+		d->participant = file_stem(d->path);
+	*name = d->participant;
+	if (!d->participant)
+		return 0;   /* many authors: each passage names its own */
+	if (participant(ing, d->participant, pid, e))
+		return e->code;
 	if (d->character) {
 		long c = codebook_find(ing->cb, d->character);
 
@@ -224,33 +251,89 @@ static int store_participant(struct ingest *ing, struct doc *d,
 				if (ing->cb->codes[i].kind == KIND_CHARACTER)
 					buf_addf(&known, "%s%s", known.len ? ", " : "",
 						 ing->cb->codes[i].id);
-			rc = err_set(e, E_DATA, "%s:%d: character '%s' is not in the codebook (%s)",
-				     d->path, d->character_line, d->character, known.data);
+			err_set(e, E_DATA, "%s:%d: character '%s' is not in the codebook (%s)",
+				d->path, d->character_line, d->character, known.data);
 			buf_release(&known);
-			goto out;
+			return E_DATA;
 		}
 		if (!(st = db_stmt(ing->db, STMT_PARTICIPANT_OVERRIDE, e)))
-			goto fail;
+			return e->code;
 		sqlite3_bind_int64(st, 1, *pid);
 		sqlite3_bind_text(st, 2, d->character, -1, SQLITE_TRANSIENT);
 		if (db_step_done(ing->db, st, e, "storing a participant"))
-			goto fail;
+			return e->code;
 	}
+	return 0;
+}
+
+static int store_attrs(struct ingest *ing, struct doc *d, sqlite3_int64 doc_pid,
+		       struct err *e)
+{
 	for (size_t i = 0; i < d->nattrs; i++) {
+		sqlite3_int64 pid = doc_pid;
+		sqlite3_stmt *st;
+
+		if (d->attrs[i].participant &&
+		    participant(ing, d->attrs[i].participant, &pid, e))
+			return e->code;
+		if (!pid)
+			continue;
 		if (!(st = db_stmt(ing->db, STMT_ATTR_SET, e)))
-			goto fail;
-		sqlite3_bind_int64(st, 1, *pid);
+			return e->code;
+		sqlite3_bind_int64(st, 1, pid);
 		sqlite3_bind_text(st, 2, d->attrs[i].key, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 3, d->attrs[i].value, -1, SQLITE_TRANSIENT);
 		if (db_step_done(ing->db, st, e, "storing a participant attribute"))
-			goto fail;
+			return e->code;
 	}
-out:
-	free(stem);
-	return rc;
-fail:
-	rc = e->code;
-	goto out;
+	return 0;
+}
+
+static int store_passage(struct ingest *ing, struct doc *d, sqlite3_int64 sid,
+			 sqlite3_int64 doc_pid, size_t i, size_t start_char,
+			 size_t end_char, struct err *e)
+{
+	const struct span *sp = &d->spans[i];
+	sqlite3_int64 pid = doc_pid;
+	sqlite3_stmt *st;
+
+	if (sp->participant && participant(ing, sp->participant, &pid, e))
+		return e->code;
+	if (!(st = db_stmt(ing->db, STMT_PASSAGE_ADD, e)))
+		return e->code;
+	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
+	if (sp->interviewer || !pid)
+		sqlite3_bind_null(st, 3);
+	else
+		sqlite3_bind_int64(st, 3, pid);
+	db_bind_text(st, 4, sp->speaker);
+	sqlite3_bind_int(st, 5, sp->interviewer);
+	sqlite3_bind_int(st, 6, sp->line);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)sp->start);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)sp->end);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)start_char);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)end_char);
+	sqlite3_bind_text(st, 11, d->text.data + sp->start, (int)(sp->end - sp->start),
+			  SQLITE_STATIC);
+	db_bind_text(st, 12, sp->date);
+	db_bind_text(st, 13, sp->location);
+	db_bind_text(st, 14, sp->context);
+	db_bind_text(st, 15, sp->platform_id);
+	db_bind_text(st, 16, sp->url);
+	db_bind_text(st, 17, sp->parent);
+	sqlite3_bind_int(st, 18, !sp->untagged);
+	if (db_step_done(ing->db, st, e, "storing a passage"))
+		return e->code;
+	if (!sqlite3_changes(ing->db->h)) {
+		ing->duplicates++;  /* a post stored before, from another file */
+		return 0;
+	}
+	ing->passages++;
+	if (sp->untagged)
+		return 0;
+	return tagger_tag(&ing->tagger, sqlite3_last_insert_rowid(ing->db->h),
+			  d->text.data + sp->start, sp->end - sp->start, e);
 }
 
 static int store_doc(struct ingest *ing, struct doc *d, const char *hash,
@@ -259,12 +342,13 @@ static int store_doc(struct ingest *ing, struct doc *d, const char *hash,
 	sqlite3_int64 pid, sid;
 	sqlite3_stmt *st;
 	size_t chars = 0, at = 0;
+	char *name;
 
 	if (!ing->batch_id &&
 	    find_or_add(ing->db, STMT_BATCH_FIND, STMT_BATCH_ADD, ing->batch_name,
 			&ing->batch_id, e))
 		return e->code;
-	if (store_participant(ing, d, &pid, e))
+	if (store_participant(ing, d, &name, &pid, e) || store_attrs(ing, d, pid, e))
 		return e->code;
 
 	if (!(st = db_stmt(ing->db, STMT_SOURCE_ADD, e)))
@@ -274,9 +358,15 @@ static int store_doc(struct ingest *ing, struct doc *d, const char *hash,
 	sqlite3_bind_text(st, 3, d->format, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, hash, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)ing->raw.len);
-	sqlite3_bind_int64(st, 6, pid);
+	if (pid)
+		sqlite3_bind_int64(st, 6, pid);
+	else
+		sqlite3_bind_null(st, 6);
 	db_bind_text(st, 7, d->date);
 	sqlite3_bind_text(st, 8, "[]", -1, SQLITE_STATIC);
+	db_bind_text(st, 9, d->title);
+	db_bind_text(st, 10, d->url);
+	sqlite3_bind_text(st, 11, d->text.data, (int)d->text.len, SQLITE_STATIC);
 	if (db_step_done(ing->db, st, e, "storing a source"))
 		return e->code;
 	sid = sqlite3_last_insert_rowid(ing->db->h);
@@ -293,36 +383,20 @@ static int store_doc(struct ingest *ing, struct doc *d, const char *hash,
 		const struct span *sp = &d->spans[i];
 		size_t start_char, end_char;
 
-		chars += utf8_chars(d->text + at, sp->start - at);
+		/* spans are in text order but may leave gaps, never overlap */
+		if (sp->start < at) {
+			at = 0;
+			chars = 0;
+		}
+		chars += utf8_chars(d->text.data + at, sp->start - at);
 		start_char = chars;
-		chars += utf8_chars(d->text + sp->start, sp->end - sp->start);
+		chars += utf8_chars(d->text.data + sp->start, sp->end - sp->start);
 		end_char = chars;
 		at = sp->end;
-
-		if (!(st = db_stmt(ing->db, STMT_PASSAGE_ADD, e)))
-			return e->code;
-		sqlite3_bind_int64(st, 1, sid);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
-		if (sp->interviewer)
-			sqlite3_bind_null(st, 3);
-		else
-			sqlite3_bind_int64(st, 3, pid);
-		db_bind_text(st, 4, sp->speaker);
-		sqlite3_bind_int(st, 5, sp->interviewer);
-		sqlite3_bind_int(st, 6, sp->line);
-		sqlite3_bind_int64(st, 7, (sqlite3_int64)sp->start);
-		sqlite3_bind_int64(st, 8, (sqlite3_int64)sp->end);
-		sqlite3_bind_int64(st, 9, (sqlite3_int64)start_char);
-		sqlite3_bind_int64(st, 10, (sqlite3_int64)end_char);
-		sqlite3_bind_text(st, 11, d->text + sp->start,
-				  (int)(sp->end - sp->start), SQLITE_STATIC);
-		if (db_step_done(ing->db, st, e, "storing a passage"))
-			return e->code;
-		if (tagger_tag(&ing->tagger, sqlite3_last_insert_rowid(ing->db->h),
-			       d->text + sp->start, sp->end - sp->start, e))
+		if (store_passage(ing, d, sid, pid, i, start_char, end_char, e))
 			return e->code;
 	}
-	ing->passages += (long)d->nspans;
+	(void)name;
 	return 0;
 }
 
@@ -330,15 +404,24 @@ static int store_doc(struct ingest *ing, struct doc *d, const char *hash,
  * caller's savepoint) when it fails. */
 static int ingest_file(struct ingest *ing, const char *path, struct err *e)
 {
+	const struct reader *r = ing->kind;
+	const char *data;
+	size_t len;
 	struct doc d;
 	char hash[33];
 	sqlite3_stmt *st;
 	sqlite3_int64 old = 0;
-	int rc;
+	long dups = ing->duplicates;
+	int rc, binary;
 
-	if (load_text(ing, path, e))
+	free(ing->last_name);
+	ing->last_name = NULL;
+	binary = r ? r->binary : reader_binary(path);
+	if (load(ing, path, binary, e))
 		return e->code;
 	hash_hex(ing->raw.data, ing->raw.len, hash);
+	data = binary ? ing->raw.data : ing->text.data;
+	len = binary ? ing->raw.len : ing->text.len;
 
 	if (!(st = db_stmt(ing->db, STMT_SOURCE_BY_HASH, e)))
 		return e->code;
@@ -354,10 +437,17 @@ static int ingest_file(struct ingest *ing, const char *path, struct err *e)
 		return 0;
 	}
 	sqlite3_reset(st);
+	if (!r && !(r = reader_choose(path, data, len, &ing->ropts, e)))
+		return e->code;
 
-	doc_init(&d, path, ing->text.data, ing->text.len);
-	if ((rc = text_read(&d, e)))
+	doc_init(&d, path, &ing->ropts);
+	d.format = r->name;
+	if ((rc = r->read(&d, data, len, e)))
 		goto out;
+	if (!d.nspans) {
+		rc = err_set(e, E_DATA, "%s: no passages in it (read as %s)", path, r->name);
+		goto out;
+	}
 
 	if (!(st = db_stmt(ing->db, STMT_SOURCE_BY_PATH, e)))
 		goto fail;
@@ -374,9 +464,11 @@ static int ingest_file(struct ingest *ing, const char *path, struct err *e)
 	}
 	if ((rc = store_doc(ing, &d, hash, e)))
 		goto out;
-	buf_addf(&ing->report, "%-10s %-10s %s (%zu passage%s)\n",
-		 old ? "replaced" : "added", d.format, path, d.nspans,
-		 d.nspans == 1 ? "" : "s");
+	buf_addf(&ing->report, "%-10s %-10s %s (%zu passage%s", old ? "replaced" : "added",
+		 d.format, path, d.nspans, d.nspans == 1 ? "" : "s");
+	if (ing->duplicates > dups)
+		buf_addf(&ing->report, ", %ld stored before", ing->duplicates - dups);
+	buf_adds(&ing->report, ")\n");
 	if (old)
 		ing->replaced++;
 	else
@@ -409,6 +501,36 @@ static int ingest_opt(int opt, const char *arg, void *ctx, struct err *e)
 	long mb;
 
 	switch (opt) {
+	case 'K':
+		if (!(o->ing->kind = reader_named(arg))) {
+			struct buf names = BUF_INIT;
+
+			for (size_t i = 0; i < nreaders; i++)
+				buf_addf(&names, "%s%s", i ? ", " : "", readers[i].name);
+			err_set(e, E_USAGE, "--kind takes %s; not '%s'", names.data, arg);
+			buf_release(&names);
+			return E_USAGE;
+		}
+		return 0;
+	case 'T':
+		o->ing->ropts.tag_code = 1;
+		return 0;
+	case 'M':
+		o->ing->ropts.map = arg;
+		return 0;
+	case 'S':
+		o->ing->ropts.mapping = arg;
+		return 0;
+	case 'L':
+		if (cli_number("--max-line-length", arg, 1, 1 << 20, &mb, e))
+			return e->code;
+		o->ing->max_line = (size_t)mb << 10;
+		return 0;
+	case 'E':
+		if (cli_number("--max-entry-size", arg, 1, 1 << 20, &mb, e))
+			return e->code;
+		o->ing->ropts.max_entry = (size_t)mb << 20;
+		return 0;
 	case 'b':
 		if (!*arg)
 			return err_set(e, E_USAGE, "--batch needs a name");
@@ -432,12 +554,23 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 		{ "batch", required_argument, NULL, 'b' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "max-file-size", required_argument, NULL, 'm' },
+		{ "kind", required_argument, NULL, 'K' },
+		{ "tag-code", no_argument, NULL, 'T' },
+		{ "map", required_argument, NULL, 'M' },
+		{ "mapping", required_argument, NULL, 'S' },
+		{ "max-line-length", required_argument, NULL, 'L' },
+		{ "max-entry-size", required_argument, NULL, 'E' },
 		CLI_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct codebook cb;
 	struct db db = { 0 };
-	struct ingest ing = { .max_bytes = (size_t)100 << 20 };
+	struct ingest ing = {
+		.max_bytes = (size_t)100 << 20,
+		.max_line = (size_t)8192 << 10,
+		.ropts.max_entry = (size_t)64 << 20,
+	};
+	struct buf help = BUF_INIT;
 	struct ingest_opts o = { .ing = &ing };
 	struct paths files = { 0 }, bad = { 0 };
 	struct progress prog;
@@ -450,7 +583,12 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	buf_init(&ing.raw, 0);
 	today(date, sizeof(date));
 	ing.batch_name = date;
-	if ((rc = cli_parse(argc, argv, opts, ingest_usage, ingest_help, ingest_opt, &o, e)))
+	buf_adds(&help, ingest_help);
+	for (size_t i = 0; i < nreaders; i++)
+		buf_addf(&help, "  %-11s %s\n", readers[i].name, readers[i].what);
+	rc = cli_parse(argc, argv, opts, ingest_usage, help.data, ingest_opt, &o, e);
+	buf_release(&help);
+	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (optind >= argc) {
 		rc = err_set(e, E_USAGE, "ingest needs at least one PATH (usage: %s)",
@@ -511,9 +649,12 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	in_tx = 0;
 
 	fputs(ing.report.data, stdout);
-	printf("batch '%s': %ld added, %ld replaced, %ld unchanged, %zu rejected; %ld passages\n",
+	printf("batch '%s': %ld added, %ld replaced, %ld unchanged, %zu rejected; %ld passages",
 	       ing.batch_name, ing.added, ing.replaced, ing.unchanged, bad.n,
 	       ing.passages);
+	if (ing.duplicates)
+		printf(" (%ld posts stored before, not again)", ing.duplicates);
+	putchar('\n');
 	if (ing.tagger.codebook_changed)
 		fprintf(stderr, "papercut: note: the codebook changed since the last tagging;"
 			" run 'papercut tag' to re-tag the passages stored before\n");
@@ -539,5 +680,6 @@ out:
 	buf_release(&ing.report);
 	buf_release(&ing.text);
 	buf_release(&ing.raw);
+	free(ing.last_name);
 	return rc;
 }

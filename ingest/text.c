@@ -8,50 +8,6 @@
 #include "../core/text.h"
 #include "doc.h"
 
-/* Speakers called so are interviewers even when the front matter does
- * not name them. */
-static const char *const interviewer_names[] = {
-	"interviewer", "moderator", "host", "q", "i",
-};
-
-void doc_init(struct doc *d, const char *path, const char *text, size_t len)
-{
-	memset(d, 0, sizeof(*d));
-	d->path = path;
-	d->text = text;
-	d->len = len;
-}
-
-void doc_release(struct doc *d)
-{
-	free(d->participant);
-	free(d->date);
-	free(d->character);
-	for (size_t i = 0; i < d->ninterviewers; i++)
-		free(d->interviewers[i]);
-	free(d->interviewers);
-	for (size_t i = 0; i < d->nattrs; i++) {
-		free(d->attrs[i].key);
-		free(d->attrs[i].value);
-	}
-	free(d->attrs);
-	for (size_t i = 0; i < d->nspans; i++)
-		free(d->spans[i].speaker);
-	free(d->spans);
-	memset(d, 0, sizeof(*d));
-}
-
-int doc_is_interviewer(const struct doc *d, const char *name)
-{
-	for (size_t i = 0; i < d->ninterviewers; i++)
-		if (!strcasecmp(d->interviewers[i], name))
-			return 1;
-	for (size_t i = 0; i < sizeof(interviewer_names) / sizeof(*interviewer_names); i++)
-		if (!strcasecmp(interviewer_names[i], name))
-			return 1;
-	return 0;
-}
-
 /* A line: [p, end) without its newline; returns the start of the next. */
 static const char *line_end(const char *p, const char *end, const char **next)
 {
@@ -114,10 +70,10 @@ static void add_interviewers(struct doc *d, const char *value)
 	}
 }
 
-/* Parses the front matter, if any; returns the offset of the body. */
-static int front_matter(struct doc *d, size_t *body, struct err *e)
+int front_matter(struct doc *d, const char *data, size_t len, size_t *body,
+		 struct err *e)
 {
-	const char *p = d->text, *end = d->text + d->len, *next, *le;
+	const char *p = data, *end = data + len, *next, *le;
 	int line = 1;
 
 	*body = 0;
@@ -130,7 +86,7 @@ static int front_matter(struct doc *d, size_t *body, struct err *e)
 
 		le = line_end(p, end, &next);
 		if (le - p == 3 && !memcmp(p, "---", 3)) {
-			*body = (size_t)(next - d->text);
+			*body = (size_t)(next - data);
 			return 0;
 		}
 		for (ks = p; ks < le && isspace((unsigned char)*ks); ks++)
@@ -151,10 +107,14 @@ static int front_matter(struct doc *d, size_t *body, struct err *e)
 			return err_set(e, E_DATA, "%s:%d: front matter key is empty",
 				       d->path, line);
 		}
-		if (!strcmp(key, "participant")) {
-			free(d->participant);
-			d->participant = value;
-			value = NULL;
+		if (!strcmp(key, "participant") || !strcmp(key, "author")) {
+			if (!d->participant || !strcmp(key, "participant")) {
+				free(d->participant);
+				d->participant = value;
+				value = NULL;
+			}
+		} else if (!strcmp(key, "title") || !strcmp(key, "url")) {
+			set_str(!strcmp(key, "title") ? &d->title : &d->url, value);
 		} else if (!strcmp(key, "date")) {
 			if (!iso_date(value)) {
 				err_set(e, E_DATA, "%s:%d: date '%s' is not ISO 8601 (YYYY-MM-DD)",
@@ -174,12 +134,7 @@ static int front_matter(struct doc *d, size_t *body, struct err *e)
 			d->character_line = line;
 			value = NULL;
 		} else if (*value) {
-			ALLOC_GROW(d->attrs, d->nattrs + 1, d->aattrs);
-			d->attrs[d->nattrs].key = key;
-			d->attrs[d->nattrs].value = value;
-			d->attrs[d->nattrs].line = line;
-			d->nattrs++;
-			key = value = NULL;
+			doc_attr(d, NULL, key, value, line);
 		}
 		free(key);
 		free(value);
@@ -195,8 +150,8 @@ static int front_matter(struct doc *d, size_t *body, struct err *e)
  * Returns the name's length (0: not a turn), with *name where it starts
  * and *text where the words begin.
  */
-static size_t turn_start(const char *p, const char *le, const char **name,
-			 const char **text)
+size_t turn_start(const char *p, const char *le, const char **name,
+		  const char **text)
 {
 	const char *s = p, *n, *name_end;
 	int words = 1, bold = 0;
@@ -248,15 +203,11 @@ static void add_span(struct doc *d, size_t start, size_t end, int line,
 {
 	struct span *sp;
 
-	while (end > start && isspace((unsigned char)d->text[end - 1]))
+	while (end > start && isspace((unsigned char)d->text.data[end - 1]))
 		end--;
 	if (end == start)
 		return;
-	ALLOC_GROW(d->spans, d->nspans + 1, d->aspans);
-	sp = &d->spans[d->nspans++];
-	sp->start = start;
-	sp->end = end;
-	sp->line = line;
+	sp = doc_span(d, start, end, line);
 	sp->speaker = speaker ? xstrndup(speaker, speaker_len) : NULL;
 	sp->interviewer = sp->speaker && doc_is_interviewer(d, sp->speaker);
 }
@@ -289,7 +240,7 @@ static int is_transcript(const char *p, const char *end)
 
 static void read_turns(struct doc *d, size_t body)
 {
-	const char *base = d->text, *end = d->text + d->len;
+	const char *base = d->text.data, *end = base + d->text.len;
 	const char *p, *next, *text, *name, *speaker = NULL;
 	size_t speaker_len = 0, start = 0;
 	int line = line_at(base, body), start_line = 0;
@@ -309,12 +260,12 @@ static void read_turns(struct doc *d, size_t body)
 		start_line = line;
 	}
 	if (speaker)
-		add_span(d, start, d->len, start_line, speaker, speaker_len);
+		add_span(d, start, d->text.len, start_line, speaker, speaker_len);
 }
 
 static void read_paragraphs(struct doc *d, size_t body)
 {
-	const char *base = d->text, *end = d->text + d->len, *p, *next;
+	const char *base = d->text.data, *end = base + d->text.len, *p, *next;
 	int line = line_at(base, body), start_line = 0;
 	size_t start = 0;
 	int in_para = 0;
@@ -335,16 +286,16 @@ static void read_paragraphs(struct doc *d, size_t body)
 		}
 	}
 	if (in_para)
-		add_span(d, start, d->len, start_line, NULL, 0);
+		add_span(d, start, d->text.len, start_line, NULL, 0);
 }
 
-int text_read(struct doc *d, struct err *e)
+int text_segment(struct doc *d, struct err *e)
 {
 	size_t body;
 
-	if (front_matter(d, &body, e))
+	if (front_matter(d, d->text.data, d->text.len, &body, e))
 		return e->code;
-	if (is_transcript(d->text + body, d->text + d->len)) {
+	if (is_transcript(d->text.data + body, d->text.data + d->text.len)) {
 		d->format = "transcript";
 		read_turns(d, body);
 	} else {
@@ -354,4 +305,10 @@ int text_read(struct doc *d, struct err *e)
 	if (!d->nspans)
 		return err_set(e, E_DATA, "%s: no text after the front matter", d->path);
 	return 0;
+}
+
+int text_read(struct doc *d, const char *data, size_t len, struct err *e)
+{
+	buf_add(&d->text, data, len);
+	return text_segment(d, e);
 }

@@ -33,14 +33,14 @@ done <<'CASES'
 1|bad/utf16.txt|bad/utf16.txt: UTF-16 text; save it as UTF-8
 1|bad/override.txt|bad/override.txt:3: character 'wizard' is not in the codebook (alan, grace)
 1|bad/date.txt|bad/date.txt:2: date '01/02/2026' is not ISO 8601 (YYYY-MM-DD)
-1|bad/paper.pdf|bad/paper.pdf: not a readable source (.txt, .md)
+1|bad/paper.pdf|bad/paper.pdf: not a readable source (unknown extension; see 'papercut ingest --help')
 1|--max-file-size 1 bad/big.txt|bad/big.txt: larger than the 1 MB limit (--max-file-size)
 1|missing.txt|missing.txt: No such file or directory
-1|emptydir|emptydir: no readable sources in this directory (.txt, .md)
-2|--frobnicate x.txt|unknown option '--frobnicate' (usage: papercut ingest [--batch NAME] [--keep-going] [--max-file-size MB] PATH...)
-2|--batch|option '--batch' needs a value (usage: papercut ingest [--batch NAME] [--keep-going] [--max-file-size MB] PATH...)
+1|emptydir|emptydir: no readable sources in this directory (see 'papercut ingest --help')
+2|--frobnicate x.txt|unknown option '--frobnicate' (usage: papercut ingest [--batch NAME] [--kind K] [--keep-going] [options] PATH...)
+2|--batch|option '--batch' needs a value (usage: papercut ingest [--batch NAME] [--kind K] [--keep-going] [options] PATH...)
 2|--max-file-size lots x.txt|--max-file-size takes a whole number from 1 to 1048576, not 'lots'
-2||ingest needs at least one PATH (usage: papercut ingest [--batch NAME] [--keep-going] [--max-file-size MB] PATH...)
+2||ingest needs at least one PATH (usage: papercut ingest [--batch NAME] [--kind K] [--keep-going] [options] PATH...)
 CASES
 
 # one bad file rejects the whole batch

@@ -37,7 +37,7 @@ s/s3.md:5 s/s1.txt:9 s/s2.txt:7|'NEAR(debugger frames, 2)'
 s/s2.txt:7|debugger --character grace
 s/s1.txt:9 s/s1.txt:7|debugger --participant P1
 s/s2.txt:7|debugger --speaker p2
-s/s3.md:5|debugger --kind account
+s/s3.md:5|debugger --kind blog
 s/s3.md:5 s/s2.txt:7|debugger --since 2026-02-01
 s/s1.txt:9 s/s1.txt:7|debugger --until 2026-01-31
 s/s3.md:5 s/s1.txt:9 s/s1.txt:7 s/s2.txt:7|debugger --quarter 2026Q1

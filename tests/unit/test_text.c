@@ -10,6 +10,8 @@
 #include "../../core/text.h"
 #include "../../ingest/doc.h"
 
+static const struct read_opts opts;
+
 struct want_span {
 	const char *speaker;    /* NULL: a paragraph of an account */
 	int line;
@@ -65,8 +67,8 @@ static void test_segmentation(void **state)
 		struct err e = ERR_INIT;
 		size_t n = 0;
 
-		doc_init(&d, "f.txt", cases[i].in, strlen(cases[i].in));
-		assert_int_equal(text_read(&d, &e), 0);
+		doc_init(&d, "f.txt", &opts);
+		assert_int_equal(text_read(&d, cases[i].in, strlen(cases[i].in), &e), 0);
 		assert_string_equal(d.format, cases[i].format);
 		while (n < 5 && cases[i].spans[n].line)
 			n++;
@@ -83,7 +85,7 @@ static void test_segmentation(void **state)
 			assert_int_equal(sp->line, w->line);
 			assert_int_equal(sp->interviewer, w->interviewer);
 			assert_int_equal(sp->end - sp->start, strlen(w->text));
-			assert_memory_equal(d.text + sp->start, w->text, strlen(w->text));
+			assert_memory_equal(d.text.data + sp->start, w->text, strlen(w->text));
 		}
 		doc_release(&d);
 	}
@@ -99,8 +101,8 @@ static void test_front_matter(void **state)
 	struct err e = ERR_INIT;
 
 	(void)state;
-	doc_init(&d, "f.txt", in, strlen(in));
-	assert_int_equal(text_read(&d, &e), 0);
+	doc_init(&d, "f.txt", &opts);
+	assert_int_equal(text_read(&d, in, strlen(in), &e), 0);
 	assert_string_equal(d.participant, "P 9");
 	assert_string_equal(d.date, "2026-03-04T10:00");
 	assert_int_equal(d.ninterviewers, 2);
@@ -137,8 +139,8 @@ static void test_front_matter_errors(void **state)
 		struct doc d;
 		struct err e = ERR_INIT;
 
-		doc_init(&d, "f.txt", cases[i].in, strlen(cases[i].in));
-		assert_int_equal(text_read(&d, &e), E_DATA);
+		doc_init(&d, "f.txt", &opts);
+		assert_int_equal(text_read(&d, cases[i].in, strlen(cases[i].in), &e), E_DATA);
 		assert_string_equal(e.msg, cases[i].msg);
 		doc_release(&d);
 	}
