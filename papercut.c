@@ -21,6 +21,8 @@ struct command {
 static const struct command commands[] = {
 	{ "ingest", cmd_ingest, "read sources into the database and tag them" },
 	{ "tag", cmd_tag, "re-tag every passage with the current codebook" },
+	{ "batches", cmd_batches, "list what was loaded, batch by batch" },
+	{ "forget", cmd_forget, "remove a batch and all that came from it" },
 	{ "analyze", cmd_analyze, "papercut frequency per character" },
 	{ "report", cmd_report, "charts and a workbook" },
 	{ "search", cmd_search, "evidence passages, best first" },

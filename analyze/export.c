@@ -5,18 +5,21 @@
 #include "../core/csvout.h"
 #include "analyze.h"
 
-static const char export_usage[] = "papercut export codings|participants";
+static const char export_usage[] = "papercut export codings|participants|passages";
 static const char export_help[] =
 	"Writes CSV (RFC 4180) on stdout.\n\n"
 	"  codings       source,line,passage_id,participant,character,speaker,code,kind,rule,quote\n"
 	"                one row per coding; interviewer turns have no participant\n"
-	"  participants  participant,character,decided_by,documents,passages\n\n"
+	"  participants  participant,character,decided_by,documents,passages\n"
+	"  passages      every passage with its provenance: source, format, line,\n"
+	"                location, code-point offsets into the source's stored text,\n"
+	"                participant, speaker, date, platform id, URL, parent, context\n\n"
 	"Text that a spreadsheet would run as a formula (=, +, -, @) starts with\n"
 	"an apostrophe.\n";
 
 static const struct {
 	const char *name;
-	const char *header[10];
+	const char *header[17];
 	const char *sql;
 } exports[] = {
 	{ "codings",
@@ -33,9 +36,22 @@ static const struct {
 	{ "participants",
 	  { "participant", "character", "decided_by", "documents", "passages" },
 	  "SELECT pt.name, pt.character, pt.decided_by,"
-	  " (SELECT count(*) FROM source WHERE participant_id = pt.id),"
+	  " (SELECT count(*) FROM source s WHERE s.participant_id = pt.id OR EXISTS"
+	  "  (SELECT 1 FROM passage p WHERE p.source_id = s.id AND p.participant_id = pt.id)),"
 	  " (SELECT count(*) FROM passage WHERE participant_id = pt.id AND interviewer = 0)"
 	  " FROM participant pt ORDER BY pt.name" },
+	{ "passages",
+	  { "passage_id", "source", "format", "line", "location", "start_char", "end_char",
+	    "participant", "character", "speaker", "interviewer", "date", "platform_id",
+	    "url", "parent", "context", "text" },
+	  "SELECT p.id, s.path, s.format, p.line, coalesce(p.location, ''), p.start_char,"
+	  " p.end_char, coalesce(pt.name, ''), iif(p.interviewer, '', coalesce(pt.character, '')),"
+	  " coalesce(p.speaker, ''), p.interviewer, coalesce(p.date, s.date, ''),"
+	  " coalesce(p.platform_id, ''), coalesce(p.url, ''), coalesce(p.parent_id, ''),"
+	  " coalesce(p.context, ''), p.text"
+	  " FROM passage p JOIN source s ON s.id = p.source_id"
+	  " LEFT JOIN participant pt ON pt.id = p.participant_id"
+	  " ORDER BY s.path, p.seq" },
 };
 
 static int no_opt(int opt, const char *arg, void *ctx, struct err *e)
@@ -68,7 +84,7 @@ int cmd_export(int argc, char **argv, struct err *e)
 		rc = e->code;
 		goto out;
 	}
-	while (ncols < 10 && exports[which].header[ncols])
+	while (ncols < 17 && exports[which].header[ncols])
 		ncols++;
 	for (size_t i = 0; i < ncols; i++)
 		csv_text(stdout, exports[which].header[i], i == ncols - 1);

@@ -110,8 +110,8 @@ static const char hit_filters[] =
 	"  AND (:character IS NULL OR pt.character = :character)"
 	"  AND (:participant IS NULL OR pt.name = :participant)"
 	"  AND (:speaker IS NULL OR p.speaker = :speaker COLLATE NOCASE)"
-	"  AND (:since IS NULL OR substr(s.date, 1, 10) >= :since)"
-	"  AND (:until IS NULL OR substr(s.date, 1, 10) <= :until)"
+	"  AND (:since IS NULL OR substr(coalesce(p.date, s.date), 1, 10) >= :since)"
+	"  AND (:until IS NULL OR substr(coalesce(p.date, s.date), 1, 10) <= :until)"
 	"  AND (:theme IS NULL OR EXISTS (SELECT 1 FROM coding c JOIN code k"
 	"   ON k.id = c.code_id WHERE c.passage_id = p.id AND k.theme = :theme))"
 	"  AND NOT EXISTS (SELECT 1 FROM s_code sc WHERE sc.code NOT IN"
@@ -179,11 +179,11 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 		buf_addf(&sql, "INSERT INTO s_hit(passage_id, score) SELECT p.id, f.rank"
 			 " FROM passage_fts f JOIN passage p ON p.id = f.rowid%s"
 			 " AND passage_fts MATCH :query"
-			 " ORDER BY f.rank, s.date DESC NULLS LAST, p.id", hit_filters);
+			 " ORDER BY f.rank, coalesce(p.date, s.date) DESC NULLS LAST, p.id", hit_filters);
 	} else {
 		buf_addf(&sql, "INSERT INTO s_hit(passage_id, score) SELECT p.id, NULL"
 			 " FROM passage p%s"
-			 " ORDER BY s.date DESC NULLS LAST, p.source_id, p.seq", hit_filters);
+			 " ORDER BY coalesce(p.date, s.date) DESC NULLS LAST, p.source_id, p.seq", hit_filters);
 	}
 	if (!(st = db_prepare(db, sql.data, e))) {
 		rc = e->code;
@@ -231,17 +231,21 @@ out:
 static const char hit_sql[] =
 	"SELECT h.rank, p.id, s.path, p.line, coalesce(p.speaker, ''),"
 	" coalesce(pt.name, ''), iif(p.interviewer, 'interviewer', coalesce(pt.character, '')),"
-	" coalesce(s.date, ''), s.format,"
+	" coalesce(p.date, s.date, ''), s.format,"
 	" coalesce((SELECT group_concat(code_id, ',') FROM (SELECT code_id FROM coding"
 	"  WHERE passage_id = p.id ORDER BY code_id)), ''),"
-	" p.text, p.source_id, p.seq, b.name"
+	" p.text, p.source_id, p.seq, b.name,"
+	" CASE WHEN p.location IS NOT NULL THEN s.path || ' [' || p.location || ']'"
+	"  WHEN p.line > 0 THEN s.path || ':' || p.line ELSE s.path END,"
+	" coalesce(p.location, ''), coalesce(p.url, '')"
 	" FROM s_hit h JOIN passage p ON p.id = h.passage_id"
 	" JOIN source s ON s.id = p.source_id"
 	" JOIN batch b ON b.id = s.batch_id"
 	" LEFT JOIN participant pt ON pt.id = p.participant_id"
 	" WHERE h.rank <= ?1 ORDER BY h.rank";
 enum { H_RANK, H_ID, H_PATH, H_LINE, H_SPEAKER, H_PARTICIPANT, H_CHARACTER,
-       H_DATE, H_FORMAT, H_CODES, H_TEXT, H_SOURCE, H_SEQ, H_BATCH };
+       H_DATE, H_FORMAT, H_CODES, H_TEXT, H_SOURCE, H_SEQ, H_BATCH, H_WHERE,
+       H_LOCATION, H_URL };
 
 static int term_width(void)
 {
@@ -365,8 +369,8 @@ static void print_text_hit(struct db *db, const struct search *s,
 	char *marked = highlighted(db, s, id);
 	const char *who = db_col_text(h, H_PARTICIPANT);
 
-	printf("%s:%d  #%lld  %s", db_col_text(h, H_PATH), sqlite3_column_int(h, H_LINE),
-	       (long long)id, *who ? who : db_col_text(h, H_SPEAKER));
+	printf("%s  #%lld  %s", db_col_text(h, H_WHERE), (long long)id,
+	       *who ? who : db_col_text(h, H_SPEAKER));
 	if (*who && *db_col_text(h, H_SPEAKER) && strcmp(db_col_text(h, H_SPEAKER), who))
 		printf(" (speaker %s)", db_col_text(h, H_SPEAKER));
 	printf("  %s  %s  [%s]\n", db_col_text(h, H_CHARACTER),
@@ -398,8 +402,12 @@ static void print_md_hit(sqlite3_stmt *h)
 	buf_adds(&b, " (");
 	md_escape(&b, db_col_text(h, H_CHARACTER), " ");
 	buf_addf(&b, "), %s %s, ", db_col_text(h, H_FORMAT), *date ? date : "undated");
-	md_escape(&b, db_col_text(h, H_PATH), " ");
-	buf_addf(&b, ":%d\n\n", sqlite3_column_int(h, H_LINE));
+	md_escape(&b, db_col_text(h, H_WHERE), " ");
+	if (*db_col_text(h, H_URL)) {
+		buf_adds(&b, ", ");
+		md_escape(&b, db_col_text(h, H_URL), " ");
+	}
+	buf_adds(&b, "\n\n");
 	fputs(b.data, stdout);
 	buf_release(&b);
 }
@@ -410,19 +418,27 @@ static void print_csv_hit(sqlite3_stmt *h, int header)
 		"rank", "passage_id", "source", "line", "speaker", "participant",
 		"character", "date", "format", "codes", "text",
 	};
+	/* then, after the columns above */
+	static const struct { const char *name; int col; } more[] = {
+		{ "location", H_LOCATION }, { "url", H_URL },
+	};
 	enum { N = sizeof(cols) / sizeof(*cols) };
 
 	if (header) {
 		for (int i = 0; i < N; i++)
-			csv_text(stdout, cols[i], i == N - 1);
+			csv_text(stdout, cols[i], 0);
+		for (int i = 0; i < 2; i++)
+			csv_text(stdout, more[i].name, i == 1);
 		return;
 	}
 	for (int i = 0; i < N; i++) {
 		if (i == H_RANK || i == H_ID || i == H_LINE)
-			csv_long(stdout, sqlite3_column_int64(h, i), i == N - 1);
+			csv_long(stdout, sqlite3_column_int64(h, i), 0);
 		else
-			csv_text(stdout, db_col_text(h, i), i == N - 1);
+			csv_text(stdout, db_col_text(h, i), 0);
 	}
+	for (int i = 0; i < 2; i++)
+		csv_text(stdout, db_col_text(h, more[i].col), i == 1);
 }
 
 static const char json_hit_sql[] =
@@ -430,7 +446,9 @@ static const char json_hit_sql[] =
 	" 'speaker', p.speaker, 'participant', pt.name,"
 	" 'character', iif(p.interviewer, 'interviewer', pt.character),"
 	" 'interviewer', json(iif(p.interviewer, 'true', 'false')),"
-	" 'date', s.date, 'format', s.format, 'batch', b.name,"
+	" 'date', coalesce(p.date, s.date), 'format', s.format, 'batch', b.name,"
+	" 'location', p.location, 'context', p.context, 'platform_id', p.platform_id,"
+	" 'url', p.url, 'parent', p.parent_id,"
 	" 'start_char', p.start_char, 'end_char', p.end_char, 'score', h.score,"
 	" 'codes', (SELECT json_group_array(code_id) FROM (SELECT code_id FROM coding"
 	"   WHERE passage_id = p.id ORDER BY code_id)),"
@@ -607,7 +625,7 @@ static const char show_json_sql[] =
 	"   'decided_by', pt.decided_by, 'override', pt.override,"
 	"   'attributes', (SELECT json_group_object(key, value) FROM participant_attr"
 	"    WHERE participant_id = pt.id))"
-	"   FROM participant pt WHERE pt.id = s.participant_id),"
+	"   FROM participant pt WHERE pt.id = coalesce(p.participant_id, s.participant_id)),"
 	" 'codings', (SELECT json_group_array(json_object('code', c.code_id, 'rule', c.rule,"
 	"   'match', CAST(substr(CAST(p.text AS BLOB), c.start_byte + 1, c.end_byte - c.start_byte) AS TEXT)))"
 	"   FROM coding c WHERE c.passage_id = p.id),"
@@ -618,13 +636,19 @@ static const char show_json_sql[] =
 	" WHERE p.id = ?1";
 
 static const char show_sql[] =
-	"SELECT s.path, p.line, s.format, coalesce(s.date, 'undated'), b.name,"
+	"SELECT s.path, p.line, s.format, coalesce(p.date, s.date, 'undated'), b.name,"
 	" coalesce((SELECT group_concat(value, ', ') FROM json_each(s.interviewers)), 'none'),"
 	" s.hash, s.ingested, pt.name, pt.character, pt.decided_by,"
 	" (SELECT group_concat(key || '=' || value, ', ') FROM participant_attr"
-	"  WHERE participant_id = pt.id), p.source_id, p.seq, p.start_char, p.end_char"
+	"  WHERE participant_id = pt.id), p.source_id, p.seq, p.start_char, p.end_char,"
+	" trim(iif(p.location IS NULL, '', ' [' || p.location || ']')"
+	"  || iif(p.context IS NULL, '', ' under \"' || p.context || '\"')"
+	"  || iif(p.platform_id IS NULL, '', ' ' || p.platform_id)"
+	"  || iif(p.url IS NULL, '', ' ' || p.url)"
+	"  || iif(p.parent_id IS NULL, '', ', replying to ' || p.parent_id))"
 	" FROM passage p JOIN source s ON s.id = p.source_id JOIN batch b ON b.id = s.batch_id"
-	" LEFT JOIN participant pt ON pt.id = s.participant_id WHERE p.id = ?1";
+	" LEFT JOIN participant pt ON pt.id = coalesce(p.participant_id, s.participant_id)"
+	" WHERE p.id = ?1";
 
 static int show_opt(int opt, const char *arg, void *ctx, struct err *e)
 {
@@ -653,8 +677,11 @@ static void show_text(struct db *db, sqlite3_stmt *st, sqlite3_int64 id, long co
 	printf("source    %s, %s, %s, batch %s, interviewers %s\n", db_col_text(st, 0),
 	       db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4), db_col_text(st, 5));
 	printf("          content %s, ingested %s\n", db_col_text(st, 6), db_col_text(st, 7));
-	printf("participant %s: %s (%s)%s%s\n", db_col_text(st, 8), db_col_text(st, 9),
-	       db_col_text(st, 10), *db_col_text(st, 11) ? "; " : "", db_col_text(st, 11));
+	if (*db_col_text(st, 16))
+		printf("          %s\n", db_col_text(st, 16));
+	if (*db_col_text(st, 8))
+		printf("participant %s: %s (%s)%s%s\n", db_col_text(st, 8), db_col_text(st, 9),
+		       db_col_text(st, 10), *db_col_text(st, 11) ? "; " : "", db_col_text(st, 11));
 	print_rule_matches(db, id);
 	putchar('\n');
 	if (!turns)

@@ -88,6 +88,13 @@ void codebook_release(struct codebook *cb)
 		free(c->description);
 		rules_free(c->rules, c->nrules);
 		rules_free(c->excludes, c->nexcludes);
+		for (size_t k = 0; k < c->nattrs; k++) {
+			free(c->attrs[k].key);
+			free(c->attrs[k].rule.pattern);
+			free(c->attrs[k].rule.where);
+			pcre2_code_free(c->attrs[k].rule.re);
+		}
+		free(c->attrs);
 		samples_free(c->examples, c->nexamples);
 		samples_free(c->counters, c->ncounters);
 	}
@@ -247,12 +254,31 @@ static int on_key(void *user, const char *section, const char *key,
 		add_rule(&c->rules, &c->nrules, &c->arules, ps, value);
 	} else if (!strcmp(key, "exclude")) {
 		add_rule(&c->excludes, &c->nexcludes, &c->aexcludes, ps, value);
+	} else if (!strcmp(key, "attribute")) {
+		const char *colon = strchr(value, ':');
+		struct attr_rule *a;
+
+		if (!colon || colon == value || c->kind == KIND_PAPERCUT) {
+			problem(ps->cb, "%s:%d: %s", ps->file, ps->line,
+				c->kind == KIND_PAPERCUT ? "'attribute' is for characters"
+				: "attribute takes 'KEY: REGEX', as 'prior_language: ^(Java|C#)$'");
+			return 1;
+		}
+		ALLOC_GROW(c->attrs, c->nattrs + 1, c->aattrs);
+		a = &c->attrs[c->nattrs++];
+		a->key = xstrndup(value, (size_t)(colon - value));
+		colon++;
+		while (*colon == ' ')
+			colon++;
+		a->rule.pattern = xstrdup(colon);
+		a->rule.where = where(ps);
+		a->rule.re = NULL;
 	} else if (!strcmp(key, "example")) {
 		add_sample(&c->examples, &c->nexamples, &c->aexamples, ps, value);
 	} else if (!strcmp(key, "counter")) {
 		add_sample(&c->counters, &c->ncounters, &c->acounters, ps, value);
 	} else {
-		problem(ps->cb, "%s:%d: unknown key '%s' in [%s] (known: kind, label, theme, description, pattern, exclude, example, counter)",
+		problem(ps->cb, "%s:%d: unknown key '%s' in [%s] (known: kind, label, theme, description, pattern, exclude, attribute, example, counter)",
 			ps->file, ps->line, key, section);
 	}
 	return 1;
@@ -314,7 +340,7 @@ static void check_code(struct codebook *cb, struct code *c)
 		problem(cb, "%s: [%s] has no 'label'", c->where, c->id);
 	if (c->kind == KIND_PAPERCUT && !c->theme)
 		problem(cb, "%s: papercut [%s] has no 'theme'", c->where, c->id);
-	if (!c->nrules)
+	if (!c->nrules && !c->nattrs)
 		problem(cb, "%s: [%s] has no 'pattern'", c->where, c->id);
 }
 
@@ -322,6 +348,9 @@ static int code_broken(const struct code *c)
 {
 	for (size_t k = 0; k < c->nrules; k++)
 		if (!c->rules[k].re)
+			return 1;
+	for (size_t k = 0; k < c->nattrs; k++)
+		if (!c->attrs[k].rule.re)
 			return 1;
 	for (size_t k = 0; k < c->nexcludes; k++)
 		if (!c->excludes[k].re)
@@ -428,6 +457,8 @@ int codebook_load(struct codebook *cb, const char *dir, struct err *e)
 		check_code(cb, &cb->codes[i]);
 		compile_rules(cb, cb->codes[i].rules, cb->codes[i].nrules, md);
 		compile_rules(cb, cb->codes[i].excludes, cb->codes[i].nexcludes, md);
+		for (size_t k = 0; k < cb->codes[i].nattrs; k++)
+			compile_rules(cb, &cb->codes[i].attrs[k].rule, 1, md);
 	}
 	run_samples(cb);
 
@@ -481,6 +512,20 @@ static int first_match(const struct rule *r, struct matcher *m,
 	*start = ov[0];
 	*end = ov[1];
 	return 1;
+}
+
+int codebook_attr_match(const struct code *c, struct matcher *m, const char *key,
+			const char *value, const struct rule **rule)
+{
+	size_t s, e;
+
+	for (size_t k = 0; k < c->nattrs; k++)
+		if (!strcmp(c->attrs[k].key, key) &&
+		    first_match(&c->attrs[k].rule, m, value, strlen(value), &s, &e)) {
+			*rule = &c->attrs[k].rule;
+			return 1;
+		}
+	return 0;
 }
 
 size_t codebook_match(const struct codebook *cb, struct matcher *m,

@@ -25,6 +25,13 @@ struct sample {
 	char *where;
 };
 
+/* `attribute = KEY: REGEX`: a character cue in a participant attribute
+ * (a survey answer, a front-matter key). */
+struct attr_rule {
+	char *key;
+	struct rule rule;
+};
+
 struct code {
 	char *id;
 	char *where;        /* the section header */
@@ -34,6 +41,8 @@ struct code {
 	size_t nrules, arules, nexcludes, aexcludes;
 	struct sample *examples, *counters;
 	size_t nexamples, aexamples, ncounters, acounters;
+	struct attr_rule *attrs;
+	size_t nattrs, aattrs;
 };
 
 struct codebook {
@@ -67,6 +76,11 @@ void codebook_init(struct codebook *cb);
  */
 int codebook_load(struct codebook *cb, const char *dir, struct err *e);
 void codebook_release(struct codebook *cb);
+
+/* Whether attribute `key` = `value` is a cue of code `c`; *rule names
+ * the rule that matched. */
+int codebook_attr_match(const struct code *c, struct matcher *m, const char *key,
+			const char *value, const struct rule **rule);
 
 /* Index of the code named `id`, or -1. */
 long codebook_find(const struct codebook *cb, const char *id);

@@ -31,7 +31,11 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	      "ALTER TABLE passage ADD COLUMN parent_id TEXT;"
 	      "ALTER TABLE passage ADD COLUMN tagged INTEGER NOT NULL DEFAULT 1;"
 	      "CREATE UNIQUE INDEX passage_platform ON passage(platform_id)"
-	      " WHERE platform_id IS NOT NULL;",
+	      " WHERE platform_id IS NOT NULL;"
+	      "CREATE TABLE attr_coding (participant_id INTEGER NOT NULL"
+	      " REFERENCES participant(id) ON DELETE CASCADE, key TEXT NOT NULL,"
+	      " code_id TEXT NOT NULL, rule TEXT NOT NULL,"
+	      " PRIMARY KEY (participant_id, key, code_id)) WITHOUT ROWID;",
 };
 
 static const char *const stmt_sql[STMT_COUNT] = {
@@ -71,6 +75,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
 		" codings = codings + ?3 WHERE id = ?1",
 	[STMT_TAG_RUN_LAST] =
 		"SELECT id, codebook_hash FROM tag_run ORDER BY id DESC LIMIT 1",
+	[STMT_ATTR_CODING_ADD] =
+		"INSERT OR IGNORE INTO attr_coding(participant_id, key, code_id, rule)"
+		" VALUES (?1, ?2, ?3, ?4)",
 };
 
 int db_fail(struct db *db, struct err *e, const char *what)

@@ -25,6 +25,16 @@ CREATE TABLE participant_attr (
 	PRIMARY KEY (participant_id, key)
 ) WITHOUT ROWID;
 
+-- A character rule that matched an attribute (`attribute = KEY: REGEX`):
+-- a hit for attribution, like a coded passage (v2).
+CREATE TABLE attr_coding (
+	participant_id  INTEGER NOT NULL REFERENCES participant(id) ON DELETE CASCADE,
+	key             TEXT NOT NULL,
+	code_id         TEXT NOT NULL,
+	rule            TEXT NOT NULL,
+	PRIMARY KEY (participant_id, key, code_id)
+) WITHOUT ROWID;
+
 -- One file as read. `hash` identifies the content: the same bytes are
 -- never stored twice.
 CREATE TABLE source (

@@ -320,16 +320,26 @@ static void recognise(struct doc *d, struct mapping *m, const struct table *t)
 			set_str(&m->respondent, "ResponseId");
 		if (!m->date)
 			set_str(&m->date, column(t, 0, "RecordedDate") >= 0 ? "RecordedDate" : "EndDate");
-		/* free text: the import ids that end in _TEXT */
-		for (size_t c = 0; !m->ntext && c < t->ncols[2]; c++) {
+		/* free text: the questions whose import id ends in _TEXT; the
+		 * other questions (QID...) are attributes */
+		if (m->ntext || m->nattribute)
+			return;     /* the mapping said */
+		for (size_t c = 0; c < t->ncols[2]; c++) {
 			json_t *j = json_loads(t->rows[2][c], 0, NULL);
 			json_t *id = json_object_get(j, "ImportId");
 			const char *s = json_is_string(id) ? json_string_value(id) : "";
 			size_t n = strlen(s);
 
-			if (n > 5 && !strcmp(s + n - 5, "_TEXT") && c < t->ncols[0]) {
+			if (c >= t->ncols[0]) {
+				json_decref(j);
+				continue;
+			}
+			if (n > 5 && !strcmp(s + n - 5, "_TEXT")) {
 				ALLOC_GROW(m->text, m->ntext + 1, m->atext);
 				m->text[m->ntext++] = xstrdup(t->rows[0][c]);
+			} else if (!strncmp(s, "QID", 3)) {
+				ALLOC_GROW(m->attribute, m->nattribute + 1, m->aattribute);
+				m->attribute[m->nattribute++] = xstrdup(t->rows[0][c]);
 			}
 			json_decref(j);
 		}
@@ -397,6 +407,7 @@ int survey_read(struct doc *d, const char *data, size_t len, struct err *e)
 	struct table t;
 	struct buf col = BUF_INIT, name = BUF_INIT, where = BUF_INIT;
 	long *text_cols = NULL, resp = -1, date = -1;
+	char *stem = path_stem(d->path);
 	int rc;
 
 	if ((rc = read_table(d, data, len, &t, e)))
@@ -433,10 +444,15 @@ int survey_read(struct doc *d, const char *data, size_t len, struct err *e)
 		const char *who;
 
 		buf_reset(&name);
-		if (resp >= 0 && !is_blank(cell(&t, r, resp)))
+		/* a bare number (LimeSurvey's id) is only unique in its file */
+		if (resp >= 0 && !is_blank(cell(&t, r, resp)) &&
+		    strspn(cell(&t, r, resp), "0123456789") < strlen(cell(&t, r, resp)))
 			buf_adds(&name, cell(&t, r, resp));
 		else
-			buf_addf(&name, "%s#%zu", d->path, r + 1);
+			buf_addf(&name, "%s#%s", stem, resp >= 0 && !is_blank(cell(&t, r, resp)) ?
+				 cell(&t, r, resp) : "");
+		if (name.data[name.len - 1] == '#')
+			buf_addf(&name, "row%zu", r + 1);
 		who = name.data;
 		if (date >= 0 && !is_blank(cell(&t, r, date)) &&
 		    date_normalize(cell(&t, r, date), m.date_format, when)) {
@@ -474,6 +490,7 @@ int survey_read(struct doc *d, const char *data, size_t len, struct err *e)
 		}
 	}
 out:
+	free(stem);
 	free(text_cols);
 	mapping_release(&m);
 	table_release(&t);

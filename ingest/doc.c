@@ -91,6 +91,15 @@ struct span *doc_add_text(struct doc *d, const char *s, size_t len, int line)
 	return doc_span(d, start, d->text.len, line);
 }
 
+char *path_stem(const char *path)
+{
+	const char *base = strrchr(path, '/'), *dot;
+
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	return xstrndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+}
+
 void doc_attr(struct doc *d, const char *participant, const char *key,
 	      const char *value, int line)
 {

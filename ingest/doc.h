@@ -75,6 +75,9 @@ struct span *doc_add_text(struct doc *d, const char *s, size_t len, int line);
 void doc_attr(struct doc *d, const char *participant, const char *key,
 	      const char *value, int line);
 
+/* The file name without folders and extension; free() it. */
+char *path_stem(const char *path);
+
 /* Replaces *field with a copy of `value` (NULL clears it). */
 void set_str(char **field, const char *value);
 

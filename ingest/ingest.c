@@ -28,6 +28,8 @@ static const char ingest_help[] =
 	"  --keep-going          store the good files of a batch with bad ones,\n"
 	"                        list the bad ones and exit 1\n"
 	"  --tag-code            tag code blocks of blog posts too\n"
+	"  --interviewer NAME    a speaker who is an interviewer, in every file\n"
+	"                        (besides front matter and Interviewer, Host, Q...)\n"
 	"  --map text=COL,author=COL,date=COL,id=COL,url=COL\n"
 	"                        columns of a CSV of posts (text is required)\n"
 	"  --mapping FILE        a survey CSV's columns, as INI (see README)\n"
@@ -202,15 +204,6 @@ static int find_or_add(struct db *db, enum db_stmt find, enum db_stmt add,
 	return 0;
 }
 
-static char *file_stem(const char *path)
-{
-	const char *base = strrchr(path, '/'), *dot;
-
-	base = base ? base + 1 : path;
-	dot = strrchr(base, '.');
-	return xstrndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
-}
-
 /* The participant named `name`, made on first sight. The last one is
  * remembered for the file being stored, as its passages mostly share one. */
 static int participant(struct ingest *ing, const char *name, sqlite3_int64 *id,
@@ -235,7 +228,7 @@ static int store_participant(struct ingest *ing, struct doc *d, char **name,
 
 	*pid = 0;
 	if (!d->participant && (!d->nspans || d->spans[0].participant == NULL))
-		d->participant = file_stem(d->path);
+		d->participant = path_stem(d->path);
 	*name = d->participant;
 	if (!d->participant)
 		return 0;   /* many authors: each passage names its own */
@@ -283,7 +276,8 @@ static int store_attrs(struct ingest *ing, struct doc *d, sqlite3_int64 doc_pid,
 		sqlite3_bind_int64(st, 1, pid);
 		sqlite3_bind_text(st, 2, d->attrs[i].key, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 3, d->attrs[i].value, -1, SQLITE_TRANSIENT);
-		if (db_step_done(ing->db, st, e, "storing a participant attribute"))
+		if (db_step_done(ing->db, st, e, "storing a participant attribute") ||
+		    tagger_attr(&ing->tagger, pid, d->attrs[i].key, d->attrs[i].value, e))
 			return e->code;
 	}
 	return 0;
@@ -493,6 +487,8 @@ static void today(char *out, size_t n)
 struct ingest_opts {
 	struct ingest *ing;
 	int keep_going;
+	const char **interviewers;
+	size_t ninterviewers, ainterviewers;
 };
 
 static int ingest_opt(int opt, const char *arg, void *ctx, struct err *e)
@@ -514,6 +510,12 @@ static int ingest_opt(int opt, const char *arg, void *ctx, struct err *e)
 		return 0;
 	case 'T':
 		o->ing->ropts.tag_code = 1;
+		return 0;
+	case 'I':
+		ALLOC_GROW(o->interviewers, o->ninterviewers + 1, o->ainterviewers);
+		o->interviewers[o->ninterviewers++] = arg;
+		o->ing->ropts.interviewers = o->interviewers;
+		o->ing->ropts.ninterviewers = o->ninterviewers;
 		return 0;
 	case 'M':
 		o->ing->ropts.map = arg;
@@ -556,6 +558,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 		{ "max-file-size", required_argument, NULL, 'm' },
 		{ "kind", required_argument, NULL, 'K' },
 		{ "tag-code", no_argument, NULL, 'T' },
+		{ "interviewer", required_argument, NULL, 'I' },
 		{ "map", required_argument, NULL, 'M' },
 		{ "mapping", required_argument, NULL, 'S' },
 		{ "max-line-length", required_argument, NULL, 'L' },
@@ -641,9 +644,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	progress_done(&prog);
 	if ((rc = tagger_finish(&ing.tagger, e)) ||
 	    (rc = attribute_participants(&db, e)) ||
-	    (rc = db_exec(&db, "DELETE FROM participant WHERE id NOT IN"
-				  " (SELECT participant_id FROM source"
-				  "  WHERE participant_id IS NOT NULL)", e)) ||
+	    (rc = prune_participants(&db, e)) ||
 	    (rc = db_exec(&db, "COMMIT", e)))
 		goto out;
 	in_tx = 0;
@@ -681,5 +682,6 @@ out:
 	buf_release(&ing.text);
 	buf_release(&ing.raw);
 	free(ing.last_name);
+	free(o.interviewers);
 	return rc;
 }

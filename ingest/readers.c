@@ -47,8 +47,12 @@ int reader_binary(const char *path)
 
 int reader_takes(const char *path)
 {
-	const char *ext = ext_of(path);
+	const char *ext = ext_of(path), *base = strrchr(path, '/');
 
+	/* of the .js files of an archive's data folder, only the tweets */
+	base = base ? base + 1 : path;
+	if (!strcasecmp(ext, ".js"))
+		return !strncmp(base, "tweet", 5);
 	for (size_t i = 0; i < sizeof(walk_ext) / sizeof(*walk_ext); i++)
 		if (!strcasecmp(ext, walk_ext[i]))
 			return 1;
@@ -73,9 +77,7 @@ const struct reader *reader_choose(const char *path, const char *s, size_t len,
 				   const struct read_opts *o, struct err *e)
 {
 	const char *ext = ext_of(path);
-	const char *base = strrchr(path, '/');
 
-	base = base ? base + 1 : path;
 	if (!strcasecmp(ext, ".txt"))
 		return reader_named(zoom_chat(s, len) ? "zoom-chat" : "transcript");
 	if (!strcasecmp(ext, ".md") || !strcasecmp(ext, ".markdown")) {
@@ -91,7 +93,8 @@ const struct reader *reader_choose(const char *path, const char *s, size_t len,
 	}
 	if (!strcasecmp(ext, ".html") || !strcasecmp(ext, ".htm"))
 		return reader_named("html");
-	if (!strcasecmp(ext, ".js") && starts(s, len, "window.YTD."))
+	if (!strcasecmp(ext, ".js") && (starts(s, len, "window.YTD.tweets.") ||
+					starts(s, len, "window.YTD.tweet.")))
 		return reader_named("tweets");
 	if (!strcasecmp(ext, ".jsonl"))
 		return reader_named("twarc");
@@ -107,6 +110,5 @@ const struct reader *reader_choose(const char *path, const char *s, size_t len,
 		return reader_named("docx");
 	err_set(e, E_DATA, "%s: not a readable source (%s; see 'papercut ingest --help')",
 		path, *ext ? "unknown extension" : "no extension");
-	(void)base;
 	return NULL;
 }

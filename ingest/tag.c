@@ -107,6 +107,28 @@ int tagger_tag(struct tagger *t, sqlite3_int64 passage_id, const char *text,
 	return 0;
 }
 
+int tagger_attr(struct tagger *t, sqlite3_int64 participant_id, const char *key,
+		const char *value, struct err *e)
+{
+	for (size_t i = 0; i < t->cb->n; i++) {
+		const struct code *c = &t->cb->codes[i];
+		const struct rule *rule;
+		sqlite3_stmt *st;
+
+		if (!c->nattrs || !codebook_attr_match(c, &t->m, key, value, &rule))
+			continue;
+		if (!(st = db_stmt(t->db, STMT_ATTR_CODING_ADD, e)))
+			return e->code;
+		sqlite3_bind_int64(st, 1, participant_id);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, c->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, rule->where, -1, SQLITE_STATIC);
+		if (db_step_done(t->db, st, e, "storing an attribute cue"))
+			return e->code;
+	}
+	return 0;
+}
+
 int tagger_finish(struct tagger *t, struct err *e)
 {
 	sqlite3_stmt *st = db_stmt(t->db, STMT_TAG_RUN_COUNT, e);
@@ -148,6 +170,14 @@ static int decide(struct db *db, sqlite3_stmt *upd, sqlite3_int64 id,
 	return db_step_done(db, upd, e, "attributing characters");
 }
 
+int prune_participants(struct db *db, struct err *e)
+{
+	return db_exec(db, "DELETE FROM participant WHERE id NOT IN"
+		       " (SELECT participant_id FROM passage WHERE participant_id IS NOT NULL)"
+		       " AND id NOT IN (SELECT participant_id FROM source"
+		       " WHERE participant_id IS NOT NULL)", e);
+}
+
 #define MAX_CHARACTERS 64
 
 int attribute_participants(struct db *db, struct err *e)
@@ -164,12 +194,17 @@ int attribute_participants(struct db *db, struct err *e)
 		    "UPDATE participant SET character = coalesce(override, 'unknown'),"
 		    " decided_by = iif(override IS NULL, 'no cues', 'override')", e))
 		return e->code;
+	/* hits: the participant's own passages a character's rules tag, and
+	 * their attributes its attribute rules match */
 	q = db_prepare(db,
-		"SELECT p.participant_id, c.code_id, count(*) AS hits"
-		" FROM coding c"
-		" JOIN code k ON k.id = c.code_id AND k.kind = 'character'"
-		" JOIN passage p ON p.id = c.passage_id AND p.interviewer = 0"
-		" JOIN participant pt ON pt.id = p.participant_id"
+		"SELECT participant_id, code_id, count(*) AS hits FROM ("
+		" SELECT p.participant_id, c.code_id FROM coding c"
+		"  JOIN code k ON k.id = c.code_id AND k.kind = 'character'"
+		"  JOIN passage p ON p.id = c.passage_id AND p.interviewer = 0"
+		" UNION ALL"
+		" SELECT a.participant_id, a.code_id FROM attr_coding a"
+		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character') h"
+		" JOIN participant pt ON pt.id = h.participant_id"
 		" WHERE pt.override IS NULL"
 		" GROUP BY 1, 2 ORDER BY 1, hits DESC, 2", e);
 	upd = db_prepare(db, "UPDATE participant SET character = ?2, decided_by = ?3"
@@ -244,12 +279,21 @@ int cmd_tag(int argc, char **argv, struct err *e)
 	}
 	if ((rc = cli_load_codebook(&cb, e)) || (rc = cli_open_db(&db, e)))
 		goto out;
-	if ((rc = db_exec(&db, "BEGIN IMMEDIATE; DELETE FROM coding", e)))
+	if ((rc = db_exec(&db, "BEGIN IMMEDIATE; DELETE FROM coding; DELETE FROM attr_coding", e)))
 		goto out;
 	in_tx = 1;
 	if ((rc = tagger_begin(&t, &db, &cb, 1, e)))
 		goto out;
-	if (!(q = db_prepare(&db, "SELECT id, text FROM passage ORDER BY id", e))) {
+	if (!(q = db_prepare(&db, "SELECT participant_id, key, value FROM participant_attr", e))) {
+		rc = e->code;
+		goto out;
+	}
+	while ((step = sqlite3_step(q)) == SQLITE_ROW)
+		if ((rc = tagger_attr(&t, sqlite3_column_int64(q, 0), db_col_text(q, 1),
+				      db_col_text(q, 2), e)))
+			goto out;
+	sqlite3_finalize(q);
+	if (!(q = db_prepare(&db, "SELECT id, text FROM passage WHERE tagged ORDER BY id", e))) {
 		rc = e->code;
 		goto out;
 	}

@@ -28,6 +28,11 @@ int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
 		 int fresh, struct err *e);
 int tagger_tag(struct tagger *t, sqlite3_int64 passage_id, const char *text,
 	       size_t len, struct err *e);
+/* Records which characters' attribute rules match a participant's
+ * attribute `key` = `value` (attr_coding). */
+int tagger_attr(struct tagger *t, sqlite3_int64 participant_id, const char *key,
+		const char *value, struct err *e);
+
 /* Adds the run's counts to its tag_run row. */
 int tagger_finish(struct tagger *t, struct err *e);
 void tagger_release(struct tagger *t);
@@ -41,8 +46,14 @@ void tagger_release(struct tagger *t);
 #define ATTRIBUTION_MARGIN 1
 int attribute_participants(struct db *db, struct err *e);
 
+/* Removes participants no source or passage names any more (after a
+ * replaced file or a forgotten batch). */
+int prune_participants(struct db *db, struct err *e);
+
 int cmd_ingest(int argc, char **argv, struct err *e);
 int cmd_tag(int argc, char **argv, struct err *e);
 int cmd_codebook(int argc, char **argv, struct err *e);
+int cmd_batches(int argc, char **argv, struct err *e);
+int cmd_forget(int argc, char **argv, struct err *e);
 
 #endif

@@ -90,8 +90,8 @@ sqlite3_stmt *best_quotes(struct report *r, const char *code, const char *charac
 {
 	sqlite3_stmt *st = db_prepare(r->db,
 		"SELECT id, text, participant, character, date, path, line, format, url FROM ("
-		" SELECT p.id, p.text, pt.name AS participant, rp.character, coalesce(s.date, '') AS date,"
-		"  s.path, p.line, s.format, coalesce(s.url, '') AS url,"
+		" SELECT p.id, p.text, pt.name AS participant, rp.character, coalesce(p.date, s.date, '') AS date,"
+		"  s.path, p.line, s.format, coalesce(p.url, s.url, '') AS url,"
 		"  ROW_NUMBER() OVER (PARTITION BY p.participant_id ORDER BY"
 		"   length(p.text) BETWEEN 60 AND 500 DESC, p.id) AS nth,"
 		"  length(p.text) BETWEEN 60 AND 500 AS quotable,"

@@ -208,17 +208,17 @@ static void evidence(struct book *bk)
 	lxw_worksheet *ws = workbook_add_worksheet(bk->wb, "Evidence");
 	sqlite3_stmt *st = db_prepare(bk->r->db,
 		"SELECT p.text, pt.name, coalesce(p.speaker, ''), rp.character,"
-		" coalesce(s.date, ''), s.path, 'line ' || p.line,"
+		" coalesce(p.date, s.date, ''), s.path, coalesce(p.location, 'line ' || p.line),"
 		" (SELECT group_concat(code_id, ', ') FROM (SELECT c.code_id FROM coding c"
 		"  JOIN r_key k ON k.level = 'code' AND k.key = c.code_id"
 		"  WHERE c.passage_id = p.id ORDER BY k.position)),"
-		" coalesce(s.url, '')"
+		" coalesce(p.url, s.url, '')"
 		" FROM r_passage rp JOIN passage p ON p.id = rp.passage_id"
 		" JOIN source s ON s.id = p.source_id"
 		" JOIN participant pt ON pt.id = p.participant_id"
 		" WHERE EXISTS (SELECT 1 FROM coding c JOIN r_key k ON k.level = 'code'"
 		"  AND k.key = c.code_id WHERE c.passage_id = p.id)"
-		" ORDER BY s.date DESC NULLS LAST, s.path, p.seq", NULL);
+		" ORDER BY coalesce(p.date, s.date) DESC NULLS LAST, s.path, p.seq", NULL);
 	lxw_row_t row = 0;
 
 	headers(bk, ws, cols, widths, 9);

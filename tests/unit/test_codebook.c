@@ -123,7 +123,7 @@ static void test_codebook_problems(void **state)
 		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = foo(\n",
 		  "c.ini:5: bad pattern at offset 4: missing closing parenthesis", 1 },
 		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = x\ncolour = red\n",
-		  "c.ini:6: unknown key 'colour' in [a] (known: kind, label, theme, description, pattern, exclude, example, counter)", 1 },
+		  "c.ini:6: unknown key 'colour' in [a] (known: kind, label, theme, description, pattern, exclude, attribute, example, counter)", 1 },
 		{ "[a]\nkind = character\nlabel = A\npattern = x\n[a]\nkind = character\nlabel = B\npattern = y\n",
 		  "c.ini:5: duplicate code id 'a' (first at c.ini:1)", 1 },
 		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = \\bhang\\b\nexample = the task hangs\n",
