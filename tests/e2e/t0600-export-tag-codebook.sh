@@ -129,7 +129,7 @@ ok
 $PAPERCUT export --help | grep -q '^usage: papercut export codings|participants' || fail "export --help"
 ok
 expect_fail 2 "papercut: 'frobnicate' is not a command (see 'papercut --help')" $PAPERCUT frobnicate
-expect_fail 2 "papercut: cannot export 'everything' (usage: papercut export codings|participants)" \
+expect_fail 2 "papercut: cannot export 'everything' (usage: papercut export codings|participants|passages)" \
 	$PAPERCUT --db t.db export everything
 # PAPERCUT_DB, and --db over it
 PAPERCUT_DB=t.db $PAPERCUT export participants >a
