@@ -99,7 +99,8 @@ const struct reader *reader_choose(const char *path, const char *s, size_t len,
 	if (!strcasecmp(ext, ".jsonl"))
 		return reader_named("twarc");
 	if (!strcasecmp(ext, ".json"))
-		return reader_named(memmem(s, len, "\"orderedItems\"", 14) ? "mastodon" : "twarc");
+		return reader_named(memmem(s, len, "\"orderedItems\"", 14) ||
+				    memmem(s, len, "OrderedCollection", 17) ? "mastodon" : "twarc");
 	if (!strcasecmp(ext, ".csv"))
 		return reader_named(o->map ? "posts" : "survey");
 	if (!strcasecmp(ext, ".vtt") || starts(s, len, "WEBVTT"))

@@ -115,10 +115,11 @@ int tweets_read(struct doc *d, const char *data, size_t len, struct err *e)
 		struct buf pid = BUF_INIT, url = BUF_INIT, parent = BUF_INIT;
 
 		if (!json_is_object(t) || !id || !text) {
+			err_set(e, E_DATA, "%s: tweet %zu has no %s", d->path, i + 1,
+				!json_is_object(t) ? "\"tweet\" object" : !id ? "id_str" : "full_text");
 			free(account);
 			json_decref(root);
-			return err_set(e, E_DATA, "%s: tweet %zu has no %s", d->path, i + 1,
-				       !json_is_object(t) ? "\"tweet\" object" : !id ? "id_str" : "full_text");
+			return E_DATA;
 		}
 		if (json_is_true(json_object_get(t, "retweeted")) || !strncmp(text, "RT @", 4))
 			continue;
