@@ -13,8 +13,8 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LIBS     = -lsqlite3 -lpcre2-8 -lxlsxwriter -linih -lxxhash -lcsv -lcmark -lxml2 \
-           -lzip -ljansson -lm
+LIBS     = -lsqlite3 -lpcre2-8 -lhs -lxlsxwriter -linih -lxxhash -lcsv -lcmark -lxml2 \
+           -lzip -ljansson -lpthread -lm
 
 SRC  = $(wildcard core/*.c ingest/*.c analyze/*.c report/*.c)
 HDR  = $(wildcard core/*.h ingest/*.h analyze/*.h report/*.h)

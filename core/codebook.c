@@ -99,6 +99,8 @@ void codebook_release(struct codebook *cb)
 		samples_free(c->counters, c->ncounters);
 	}
 	free(cb->codes);
+	hs_free_database(cb->hs);
+	hs_free_scratch(cb->hs_scratch);
 	for (size_t i = 0; i < cb->nproblems; i++)
 		free(cb->problems[i]);
 	free(cb->problems);
@@ -167,6 +169,7 @@ static void add_rule(struct rule **arr, size_t *n, size_t *alloc,
 	r->pattern = xstrdup(pattern);
 	r->where = where(ps);
 	r->re = NULL;
+	r->hs_id = -1;
 }
 
 static void add_sample(struct sample **arr, size_t *n, size_t *alloc,
@@ -273,6 +276,7 @@ static int on_key(void *user, const char *section, const char *key,
 		a->rule.pattern = xstrdup(colon);
 		a->rule.where = where(ps);
 		a->rule.re = NULL;
+		a->rule.hs_id = -1;
 	} else if (!strcmp(key, "example")) {
 		add_sample(&c->examples, &c->nexamples, &c->aexamples, ps, value);
 	} else if (!strcmp(key, "counter")) {
@@ -358,12 +362,164 @@ static int code_broken(const struct code *c)
 	return 0;
 }
 
+/*
+ * A pattern as the prefilter sees it: Hyperscan runs without Unicode
+ * properties (far smaller and faster), so what could match more under
+ * PCRE2's UCP is widened, and what only narrows a match is dropped; the
+ * result matches wherever the pattern does (and more), as a prefilter
+ * must. \b and \B go; \w, \d and \s also take any non-ASCII
+ * character; a bounded repeat {m,n} loses its bound.
+ */
+static void widen(const char *p, struct buf *out)
+{
+	static const char any[] = "\\x{80}-\\x{10ffff}";
+	int in_class = 0;
+
+	buf_reset(out);
+	for (; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			char c = p[1];
+
+			p++;
+			if (!in_class && (c == 'b' || c == 'B'))
+				continue;
+			if (c == 'w' || c == 'd' || c == 's') {
+				buf_addf(out, in_class ? "\\%c%s" : "[\\%c%s]", c, any);
+				continue;
+			}
+			buf_addch(out, '\\');
+			buf_addch(out, c);
+			continue;
+		}
+		if (*p == '[' && !in_class) {
+			in_class = 1;
+			buf_addch(out, *p);
+			/* a ']' first in a class is a literal */
+			if (p[1] == '^')
+				buf_addch(out, *++p);
+			if (p[1] == ']')
+				buf_addch(out, *++p);
+			continue;
+		}
+		if (*p == ']' && in_class) {
+			in_class = 0;
+			buf_addch(out, *p);
+			continue;
+		}
+		if (*p == '{' && !in_class) {
+			const char *q = p + 1, *comma = NULL;
+
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (*q == ',') {
+				comma = q++;
+				while (*q >= '0' && *q <= '9')
+					q++;
+			}
+			if (*q == '}' && comma && comma > p + 1) {
+				buf_add(out, p, (size_t)(comma - p + 1));
+				buf_addch(out, '}');
+				p = q;
+				continue;
+			}
+		}
+		buf_addch(out, *p);
+	}
+}
+
+/*
+ * Builds the prefilter from every compiled pattern and exclude. A pattern
+ * Hyperscan cannot take, even in prefilter mode, stays out (hs_id -1) and
+ * is always run; a machine without Hyperscan support gets no prefilter.
+ */
+static void build_prefilter(struct codebook *cb)
+{
+	struct rule **rules = NULL;
+	char **widened = NULL;
+	const char **exprs = NULL;
+	unsigned *flags = NULL, *ids = NULL;
+	size_t n = 0, alloc = 0;
+	hs_compile_error_t *err = NULL;
+
+	if (hs_valid_platform() != HS_SUCCESS)
+		return;
+	for (size_t i = 0; i < cb->n; i++) {
+		struct code *c = &cb->codes[i];
+
+		for (size_t k = 0; k < c->nrules + c->nexcludes; k++) {
+			struct rule *r = k < c->nrules ? &c->rules[k] : &c->excludes[k - c->nrules];
+
+			if (!r->re)
+				continue;
+			ALLOC_GROW(rules, n + 1, alloc);
+			rules[n++] = r;
+		}
+	}
+	widened = xcalloc(n ? n : 1, sizeof(*widened));
+	for (size_t i = 0; i < n; i++) {
+		struct buf w = BUF_INIT;
+
+		widen(rules[i]->pattern, &w);
+		widened[i] = buf_detach(&w, NULL);
+	}
+	exprs = xcalloc(n ? n : 1, sizeof(*exprs));
+	flags = xcalloc(n ? n : 1, sizeof(*flags));
+	ids = xcalloc(n ? n : 1, sizeof(*ids));
+	for (size_t i = 0; i < n; i++)
+		rules[i]->hs_id = (int)i;
+	for (;;) {
+		size_t m = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (rules[i]->hs_id < 0)
+				continue;
+			exprs[m] = widened[i];
+			flags[m] = HS_FLAG_CASELESS | HS_FLAG_UTF8 |
+				   HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH;
+			ids[m] = (unsigned)i;
+			m++;
+		}
+		if (!m)
+			break;
+		if (hs_compile_multi(exprs, flags, ids, (unsigned)m, HS_MODE_BLOCK, NULL,
+				     &cb->hs, &err) == HS_SUCCESS)
+			break;
+		/* leave out the pattern it named, or give up on the prefilter */
+		if (err->expression < 0 || (size_t)err->expression >= m) {
+			hs_free_compile_error(err);
+			for (size_t i = 0; i < n; i++)
+				rules[i]->hs_id = -1;
+			cb->hs = NULL;
+			break;
+		}
+		rules[ids[err->expression]]->hs_id = -1;
+		hs_free_compile_error(err);
+		err = NULL;
+	}
+	if (cb->hs && hs_alloc_scratch(cb->hs, &cb->hs_scratch) != HS_SUCCESS) {
+		hs_free_database(cb->hs);
+		cb->hs = NULL;
+		for (size_t i = 0; i < n; i++)
+			rules[i]->hs_id = -1;
+	}
+	cb->nrules_all = (int)n;
+	for (size_t i = 0; i < n; i++)
+		cb->nhs += rules[i]->hs_id >= 0;
+	for (size_t i = 0; i < n; i++)
+		free(widened[i]);
+	free(widened);
+	free(rules);
+	free(exprs);
+	free(flags);
+	free(ids);
+}
+
 static void run_samples(struct codebook *cb)
 {
 	struct matcher m;
 	struct match *out = xcalloc(cb->n, sizeof(*out));
 
-	matcher_init(&m);
+	matcher_init(&m, cb);
 	for (size_t i = 0; i < cb->n; i++) {
 		struct code *c = &cb->codes[i];
 
@@ -460,6 +616,7 @@ int codebook_load(struct codebook *cb, const char *dir, struct err *e)
 		for (size_t k = 0; k < cb->codes[i].nattrs; k++)
 			compile_rules(cb, &cb->codes[i].attrs[k].rule, 1, md);
 	}
+	build_prefilter(cb);
 	run_samples(cb);
 
 	{
@@ -485,15 +642,29 @@ out:
 	return e && e->code ? e->code : (cb->nproblems ? E_DATA : 0);
 }
 
-void matcher_init(struct matcher *m)
+void matcher_init(struct matcher *m, const struct codebook *cb)
 {
+	memset(m, 0, sizeof(*m));
 	m->md = pcre2_match_data_create(1, NULL);
+	if (cb->hs && hs_clone_scratch(cb->hs_scratch, &m->scratch) != HS_SUCCESS)
+		m->scratch = NULL;
+	m->maybe = xcalloc(cb->nrules_all ? (size_t)cb->nrules_all : 1, 1);
 }
 
 void matcher_release(struct matcher *m)
 {
 	pcre2_match_data_free(m->md);
-	m->md = NULL;
+	hs_free_scratch(m->scratch);
+	free(m->maybe);
+	memset(m, 0, sizeof(*m));
+}
+
+static int on_prefilter(unsigned id, unsigned long long from, unsigned long long to,
+			unsigned flags, void *ctx)
+{
+	(void)from, (void)to, (void)flags;
+	((unsigned char *)ctx)[id] = 1;
+	return 0;
 }
 
 static int first_match(const struct rule *r, struct matcher *m,
@@ -502,8 +673,8 @@ static int first_match(const struct rule *r, struct matcher *m,
 	int rc;
 	PCRE2_SIZE *ov;
 
-	if (!r->re)
-		return 0;
+	if (!r->re || (r->hs_id >= 0 && !m->maybe[r->hs_id]))
+		return 0;   /* the prefilter says it cannot match */
 	rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK,
 			 m->md, NULL);
 	if (rc < 0)
@@ -532,6 +703,12 @@ size_t codebook_match(const struct codebook *cb, struct matcher *m,
 		      const char *text, size_t len, struct match *out)
 {
 	size_t n = 0;
+
+	/* the prefilter marks what may match; without it, everything may */
+	memset(m->maybe, !(cb->hs && m->scratch && !m->plain), (size_t)cb->nrules_all);
+	if (cb->hs && m->scratch && !m->plain &&
+	    hs_scan(cb->hs, text, (unsigned)len, 0, m->scratch, on_prefilter, m->maybe) != HS_SUCCESS)
+		memset(m->maybe, 1, (size_t)cb->nrules_all);
 
 	for (size_t i = 0; i < cb->n; i++) {
 		const struct code *c = &cb->codes[i];

@@ -2,6 +2,7 @@
 #define PAPERCUT_CODEBOOK_H
 
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <hs/hs.h>
 #include <pcre2.h>
 #include <stddef.h>
 
@@ -18,6 +19,7 @@ struct rule {
 	char *pattern;
 	char *where;        /* "file.ini:12", names the rule in codings */
 	pcre2_code *re;
+	int hs_id;          /* in the prefilter; -1: always run PCRE2 */
 };
 
 struct sample {
@@ -52,6 +54,14 @@ struct codebook {
 	size_t n, alloc;
 	char **problems;    /* every problem found, "file:line: what" */
 	size_t nproblems, aproblems;
+	/* The prefilter: every pattern and exclude in one Hyperscan database
+	 * (prefilter mode: it may say yes where PCRE2 says no, never the
+	 * reverse), so PCRE2 runs only on rules that can match. NULL when
+	 * Hyperscan is not usable here. */
+	hs_database_t *hs;
+	hs_scratch_t *hs_scratch;   /* cloned by each matcher */
+	int nhs;                    /* rules in it */
+	int nrules_all;             /* rules with an hs_id slot */
 };
 
 /* One match of a code in a passage. */
@@ -61,9 +71,13 @@ struct match {
 	size_t start, end;  /* bytes into the text */
 };
 
-/* Per-thread scratch space for matching. */
+/* Per-thread scratch space for matching. `plain` turns the prefilter
+ * off: every rule through PCRE2, one at a time (the reference). */
 struct matcher {
 	pcre2_match_data *md;
+	hs_scratch_t *scratch;
+	unsigned char *maybe;       /* per hs_id: the prefilter said it may match */
+	int plain;
 };
 
 void codebook_init(struct codebook *cb);
@@ -85,7 +99,7 @@ int codebook_attr_match(const struct code *c, struct matcher *m, const char *key
 /* Index of the code named `id`, or -1. */
 long codebook_find(const struct codebook *cb, const char *id);
 
-void matcher_init(struct matcher *m);
+void matcher_init(struct matcher *m, const struct codebook *cb);
 void matcher_release(struct matcher *m);
 
 /*

@@ -9,6 +9,7 @@
 #include "../core/buf.h"
 #include "../core/cli.h"
 #include "../core/mem.h"
+#include "../core/pool.h"
 #include "../core/text.h"
 #include "doc.h"
 #include "readers.h"
@@ -36,9 +37,34 @@ static const char ingest_help[] =
 	"  --max-file-size MB    refuse larger files (default 100)\n"
 	"  --max-line-length KB  refuse longer lines (default 8192)\n"
 	"  --max-entry-size MB   refuse zip entries that expand further (default 64)\n"
+	"  --threads N           read, parse and tag on N threads (default: the\n"
+	"                        CPUs); one writer stores, in the files' order\n"
 	"  --db FILE             database (default $PAPERCUT_DB or ./papercut.db)\n"
 	"  --codebook DIR        codebook (default $PAPERCUT_CODEBOOK or bundled)\n\n"
 	"Readers:\n";
+
+struct paths {
+	char **v;
+	size_t n, alloc;
+};
+
+/*
+ * One file on its way in. A worker reads, checks, parses and tags it
+ * (nothing of that touches the database); the writer then stores it, in
+ * the order the files were named, so the database is the same whatever
+ * the number of threads.
+ */
+struct job {
+	const char *path;
+	struct err e;               /* e.code set: the file is bad */
+	size_t bytes;
+	char hash[33];
+	struct doc d;
+	int have_doc;
+	struct match *matches;      /* of every span, in span order */
+	size_t *first, *count;      /* per span: its matches */
+	size_t nmatches, amatches;
+};
 
 struct ingest {
 	struct db *db;
@@ -50,16 +76,20 @@ struct ingest {
 	sqlite3_int64 batch_id;
 	size_t max_bytes, max_line;
 	struct buf report;      /* what is printed once committed */
-	struct buf raw, text;   /* reused for every file */
 	long added, unchanged, replaced, passages, duplicates;
 	char *last_name;        /* participant() cache, for one file */
 	sqlite3_int64 last_id;
+	/* the pipeline */
+	char **files;
+	struct job *jobs;       /* window slots */
+	size_t window;
+	struct matcher *matchers;   /* one per worker */
+	int keep_going;
+	struct paths *bad;
+	struct progress *prog;
+	int fatal;              /* a database error: the batch is lost */
 };
 
-struct paths {
-	char **v;
-	size_t n, alloc;
-};
 
 static void paths_add(struct paths *p, const char *s)
 {
@@ -130,22 +160,23 @@ static int expand(const char *arg, struct paths *out, struct err *e)
  * it is text and makes ing->text of it as papercut stores text: UTF-8, no
  * BOM, LF line ends, no line past the limit.
  */
-static int load(struct ingest *ing, const char *path, int binary, struct err *e)
+static int load(const struct ingest *ing, struct buf *raw, struct buf *text,
+		const char *path, int binary, struct err *e)
 {
 	const char *s, *nl;
-	size_t len, bad, at;
+	size_t len, bad, at, done;
 	int rc, line;
 
-	buf_reset(&ing->raw);
-	ing->raw.max = ing->max_bytes;
-	rc = buf_read_file(&ing->raw, path);
+	buf_reset(raw);
+	raw->max = ing->max_bytes;
+	rc = buf_read_file(raw, path);
 	if (rc == -2)
 		return err_set(e, E_DATA, "%s: larger than the %zu MB limit (--max-file-size)",
 			       path, ing->max_bytes >> 20);
 	if (rc)
 		return err_set(e, E_DATA, "%s: %s", path, strerror(errno));
-	s = ing->raw.data;
-	len = ing->raw.len;
+	s = raw->data;
+	len = raw->len;
 	if (len == 0)
 		return err_set(e, E_DATA, "%s: empty file", path);
 	if (binary)
@@ -171,12 +202,21 @@ static int load(struct ingest *ing, const char *path, int binary, struct err *e)
 				       path, line, ing->max_line >> 10);
 		at = nl ? (size_t)(nl - s) + 1 : len;
 	}
-	buf_reset(&ing->text);
-	for (size_t i = 0; i < len; i++)
-		if (!(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n'))
-			buf_addch(&ing->text, s[i]);
-	for (size_t i = 0; i < ing->text.len; i++)
-		if (!strchr(" \t\n", ing->text.data[i]))
+	/* CRLF to LF, a run at a time */
+	buf_reset(text);
+	for (done = 0; done < len;) {
+		const char *cr = memchr(s + done, '\r', len - done);
+		size_t upto = cr ? (size_t)(cr - s) : len;
+
+		buf_add(text, s + done, upto - done);
+		done = upto;
+		if (cr && !(done + 1 < len && s[done + 1] == '\n'))
+			buf_addch(text, '\r');
+		if (cr)
+			done++;
+	}
+	for (size_t i = 0; i < text->len; i++)
+		if (!strchr(" \t\n", text->data[i]))
 			return 0;
 	return err_set(e, E_DATA, "%s: empty file (only white space)", path);
 }
@@ -234,21 +274,7 @@ static int store_participant(struct ingest *ing, struct doc *d, char **name,
 		return 0;   /* many authors: each passage names its own */
 	if (participant(ing, d->participant, pid, e))
 		return e->code;
-	if (d->character) {
-		long c = codebook_find(ing->cb, d->character);
-
-		if (c < 0 || ing->cb->codes[c].kind != KIND_CHARACTER) {
-			struct buf known = BUF_INIT;
-
-			for (size_t i = 0; i < ing->cb->n; i++)
-				if (ing->cb->codes[i].kind == KIND_CHARACTER)
-					buf_addf(&known, "%s%s", known.len ? ", " : "",
-						 ing->cb->codes[i].id);
-			err_set(e, E_DATA, "%s:%d: character '%s' is not in the codebook (%s)",
-				d->path, d->character_line, d->character, known.data);
-			buf_release(&known);
-			return E_DATA;
-		}
+	if (d->character) {     /* checked against the codebook already */
 		if (!(st = db_stmt(ing->db, STMT_PARTICIPANT_OVERRIDE, e)))
 			return e->code;
 		sqlite3_bind_int64(st, 1, *pid);
@@ -283,10 +309,11 @@ static int store_attrs(struct ingest *ing, struct doc *d, sqlite3_int64 doc_pid,
 	return 0;
 }
 
-static int store_passage(struct ingest *ing, struct doc *d, sqlite3_int64 sid,
+static int store_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
 			 sqlite3_int64 doc_pid, size_t i, size_t start_char,
 			 size_t end_char, struct err *e)
 {
+	struct doc *d = &job->d;
 	const struct span *sp = &d->spans[i];
 	sqlite3_int64 pid = doc_pid;
 	sqlite3_stmt *st;
@@ -324,15 +351,14 @@ static int store_passage(struct ingest *ing, struct doc *d, sqlite3_int64 sid,
 		return 0;
 	}
 	ing->passages++;
-	if (sp->untagged)
-		return 0;
-	return tagger_tag(&ing->tagger, sqlite3_last_insert_rowid(ing->db->h),
-			  d->text.data + sp->start, sp->end - sp->start, e);
+	return tagger_store(&ing->tagger, sqlite3_last_insert_rowid(ing->db->h),
+			    job->matches + job->first[i], job->count[i], e);
 }
 
-static int store_doc(struct ingest *ing, struct doc *d, const char *hash,
-		     struct err *e)
+static int store_doc(struct ingest *ing, struct job *job, struct err *e)
 {
+	struct doc *d = &job->d;
+	const char *hash = job->hash;
 	sqlite3_int64 pid, sid;
 	sqlite3_stmt *st;
 	size_t chars = 0, at = 0;
@@ -351,7 +377,7 @@ static int store_doc(struct ingest *ing, struct doc *d, const char *hash,
 	sqlite3_bind_text(st, 2, d->path, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, d->format, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)ing->raw.len);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)job->bytes);
 	if (pid)
 		sqlite3_bind_int64(st, 6, pid);
 	else
@@ -387,79 +413,144 @@ static int store_doc(struct ingest *ing, struct doc *d, const char *hash,
 		chars += utf8_chars(d->text.data + sp->start, sp->end - sp->start);
 		end_char = chars;
 		at = sp->end;
-		if (store_passage(ing, d, sid, pid, i, start_char, end_char, e))
+		if (store_passage(ing, job, sid, pid, i, start_char, end_char, e))
 			return e->code;
 	}
 	(void)name;
 	return 0;
 }
 
-/* Reads, checks and stores one file. Leaves the database as it was (the
- * caller's savepoint) when it fails. */
-static int ingest_file(struct ingest *ing, const char *path, struct err *e)
+/* Whether `d`'s front-matter character is one of the codebook's. */
+static int check_override(const struct codebook *cb, const struct doc *d, struct err *e)
 {
+	long c;
+	struct buf known = BUF_INIT;
+
+	if (!d->character)
+		return 0;
+	c = codebook_find(cb, d->character);
+	if (c >= 0 && cb->codes[c].kind == KIND_CHARACTER)
+		return 0;
+	for (size_t i = 0; i < cb->n; i++)
+		if (cb->codes[i].kind == KIND_CHARACTER)
+			buf_addf(&known, "%s%s", known.len ? ", " : "", cb->codes[i].id);
+	err_set(e, E_DATA, "%s:%d: character '%s' is not in the codebook (%s)",
+		d->path, d->character_line, d->character, known.data);
+	buf_release(&known);
+	return E_DATA;
+}
+
+static void job_release(struct job *job)
+{
+	if (job->have_doc)
+		doc_release(&job->d);
+	free(job->matches);
+	free(job->first);
+	free(job->count);
+	memset(job, 0, sizeof(*job));
+}
+
+/* The worker's part: read, check, parse and tag one file. */
+static void prepare(void *ctx, size_t i, int worker)
+{
+	struct ingest *ing = ctx;
+	struct job *job = &ing->jobs[i % ing->window];
 	const struct reader *r = ing->kind;
-	const char *data;
-	size_t len;
-	struct doc d;
-	char hash[33];
+	struct buf raw = BUF_INIT, text = BUF_INIT;
+	int binary;
+
+	job_release(job);
+	job->path = ing->files[i];
+	binary = r ? r->binary : reader_binary(job->path);
+	if (load(ing, &raw, &text, job->path, binary, &job->e))
+		goto out;
+	hash_hex(raw.data, raw.len, job->hash);
+	job->bytes = raw.len;
+	if (!r && !(r = reader_choose(job->path, binary ? raw.data : text.data,
+				      binary ? raw.len : text.len, &ing->ropts, &job->e)))
+		goto out;
+	doc_init(&job->d, job->path, &ing->ropts);
+	job->have_doc = 1;
+	job->d.format = r->name;
+	if (r->read(&job->d, binary ? raw.data : text.data, binary ? raw.len : text.len, &job->e))
+		goto out;
+	if (!job->d.nspans) {
+		err_set(&job->e, E_DATA, "%s: no passages in it (read as %s)", job->path, r->name);
+		goto out;
+	}
+	if (check_override(ing->cb, &job->d, &job->e))
+		goto out;
+
+	/* tag every span that is tagged */
+	job->first = xcalloc(job->d.nspans, sizeof(*job->first));
+	job->count = xcalloc(job->d.nspans, sizeof(*job->count));
+	for (size_t k = 0; k < job->d.nspans; k++) {
+		const struct span *sp = &job->d.spans[k];
+
+		job->first[k] = job->nmatches;
+		if (sp->untagged)
+			continue;
+		ALLOC_GROW(job->matches, job->nmatches + ing->cb->n, job->amatches);
+		job->count[k] = codebook_match(ing->cb, &ing->matchers[worker],
+					       job->d.text.data + sp->start, sp->end - sp->start,
+					       job->matches + job->nmatches);
+		job->nmatches += job->count[k];
+	}
+out:
+	buf_release(&raw);
+	buf_release(&text);
+}
+
+/* The writer's part: store file i, in order. A bad file is listed (with
+ * --keep-going) or ends the batch; a database error always ends it. */
+static int store(void *ctx, size_t i)
+{
+	struct ingest *ing = ctx;
+	struct job *job = &ing->jobs[i % ing->window];
+	struct err *e = &job->e;
 	sqlite3_stmt *st;
 	sqlite3_int64 old = 0;
 	long dups = ing->duplicates;
-	int rc, binary;
+	int rc = 0;
 
+	progress_show(ing->prog, "ingest: %zu files, %ld passages", i + 1, ing->passages);
 	free(ing->last_name);
 	ing->last_name = NULL;
-	binary = r ? r->binary : reader_binary(path);
-	if (load(ing, path, binary, e))
-		return e->code;
-	hash_hex(ing->raw.data, ing->raw.len, hash);
-	data = binary ? ing->raw.data : ing->text.data;
-	len = binary ? ing->raw.len : ing->text.len;
+	if (e->code)
+		goto bad;
 
 	if (!(st = db_stmt(ing->db, STMT_SOURCE_BY_HASH, e)))
-		return e->code;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+		goto fatal;
+	sqlite3_bind_text(st, 1, job->hash, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		if (strcmp(path, db_col_text(st, 1)))
-			buf_addf(&ing->report, "unchanged  %s (stored before as %s)\n", path,
+		if (strcmp(job->path, db_col_text(st, 1)))
+			buf_addf(&ing->report, "unchanged  %s (stored before as %s)\n", job->path,
 				 db_col_text(st, 1));
 		else
-			buf_addf(&ing->report, "unchanged  %s\n", path);
+			buf_addf(&ing->report, "unchanged  %s\n", job->path);
 		sqlite3_reset(st);
 		ing->unchanged++;
-		return 0;
+		goto out;
 	}
 	sqlite3_reset(st);
-	if (!r && !(r = reader_choose(path, data, len, &ing->ropts, e)))
-		return e->code;
-
-	doc_init(&d, path, &ing->ropts);
-	d.format = r->name;
-	if ((rc = r->read(&d, data, len, e)))
-		goto out;
-	if (!d.nspans) {
-		rc = err_set(e, E_DATA, "%s: no passages in it (read as %s)", path, r->name);
-		goto out;
-	}
 
 	if (!(st = db_stmt(ing->db, STMT_SOURCE_BY_PATH, e)))
-		goto fail;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+		goto fatal;
+	sqlite3_bind_text(st, 1, job->path, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		old = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (old) {
 		if (!(st = db_stmt(ing->db, STMT_SOURCE_DELETE, e)))
-			goto fail;
+			goto fatal;
 		sqlite3_bind_int64(st, 1, old);
 		if (db_step_done(ing->db, st, e, "replacing a source"))
-			goto fail;
+			goto fatal;
 	}
-	if ((rc = store_doc(ing, &d, hash, e)))
-		goto out;
+	if (store_doc(ing, job, e))
+		goto fatal;
 	buf_addf(&ing->report, "%-10s %-10s %s (%zu passage%s", old ? "replaced" : "added",
-		 d.format, path, d.nspans, d.nspans == 1 ? "" : "s");
+		 job->d.format, job->path, job->d.nspans, job->d.nspans == 1 ? "" : "s");
 	if (ing->duplicates > dups)
 		buf_addf(&ing->report, ", %ld stored before", ing->duplicates - dups);
 	buf_adds(&ing->report, ")\n");
@@ -467,12 +558,21 @@ static int ingest_file(struct ingest *ing, const char *path, struct err *e)
 		ing->replaced++;
 	else
 		ing->added++;
-out:
-	doc_release(&d);
-	return rc;
-fail:
+	goto out;
+bad:
+	if (ing->keep_going) {
+		paths_add(ing->bad, e->msg);
+		goto out;
+	}
 	rc = e->code;
 	goto out;
+fatal:
+	ing->fatal = 1;
+	rc = e->code ? e->code : E_DATA;
+out:
+	if (!rc)
+		job_release(job);
+	return rc;
 }
 
 static void today(char *out, size_t n)
@@ -487,6 +587,7 @@ static void today(char *out, size_t n)
 struct ingest_opts {
 	struct ingest *ing;
 	int keep_going;
+	int threads;
 	const char **interviewers;
 	size_t ninterviewers, ainterviewers;
 };
@@ -511,6 +612,14 @@ static int ingest_opt(int opt, const char *arg, void *ctx, struct err *e)
 	case 'T':
 		o->ing->ropts.tag_code = 1;
 		return 0;
+	case 'j': {
+		long n;
+
+		if (cli_number("--threads", arg, 1, 64, &n, e))
+			return e->code;
+		o->threads = (int)n;
+		return 0;
+	}
 	case 'I':
 		ALLOC_GROW(o->interviewers, o->ninterviewers + 1, o->ainterviewers);
 		o->interviewers[o->ninterviewers++] = arg;
@@ -558,6 +667,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 		{ "max-file-size", required_argument, NULL, 'm' },
 		{ "kind", required_argument, NULL, 'K' },
 		{ "tag-code", no_argument, NULL, 'T' },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "interviewer", required_argument, NULL, 'I' },
 		{ "map", required_argument, NULL, 'M' },
 		{ "mapping", required_argument, NULL, 'S' },
@@ -574,7 +684,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 		.ropts.max_entry = (size_t)64 << 20,
 	};
 	struct buf help = BUF_INIT;
-	struct ingest_opts o = { .ing = &ing };
+	struct ingest_opts o = { .ing = &ing, .threads = pool_threads() };
 	struct paths files = { 0 }, bad = { 0 };
 	struct progress prog;
 	char date[16];
@@ -582,8 +692,6 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 
 	codebook_init(&cb);
 	buf_init(&ing.report, 0);
-	buf_init(&ing.text, 0);
-	buf_init(&ing.raw, 0);
 	today(date, sizeof(date));
 	ing.batch_name = date;
 	buf_adds(&help, ingest_help);
@@ -617,32 +725,35 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	if ((rc = db_exec(&db, "BEGIN IMMEDIATE", e)))
 		goto out;
 	in_tx = 1;
-	if ((rc = tagger_begin(&ing.tagger, &db, &cb, 0, e)))
+	if ((rc = tagger_begin(&ing.tagger, &db, &cb, 0, e)) ||
+	    (rc = db_exec(&db, "CREATE TEMP TABLE IF NOT EXISTS ingest_mark(id);"
+			  " DELETE FROM ingest_mark;"
+			  " INSERT INTO ingest_mark SELECT coalesce(max(id), 0) FROM passage", e)))
 		goto out;
 	progress_start(&prog);
-	for (size_t i = 0; i < files.n; i++) {
-		if ((rc = db_exec(&db, "SAVEPOINT file", e)))
-			goto out;
-		if (!ingest_file(&ing, files.v[i], e)) {
-			if ((rc = db_exec(&db, "RELEASE file", e)))
-				goto out;
-		} else {
-			struct err ignore = ERR_INIT;
-
-			db_exec(&db, "ROLLBACK TO file; RELEASE file", &ignore);
-			if (!o.keep_going) {
-				rc = e->code;
-				progress_done(&prog);
-				goto out;
-			}
-			paths_add(&bad, e->msg);
-			err_clear(e);
-		}
-		progress_show(&prog, "ingest: %zu/%zu files, %ld passages", i + 1,
-			      files.n, ing.passages);
+	ing.files = files.v;
+	ing.window = 2 * (size_t)o.threads + 2;
+	ing.jobs = xcalloc(ing.window, sizeof(*ing.jobs));
+	ing.matchers = xcalloc((size_t)o.threads, sizeof(*ing.matchers));
+	for (int t = 0; t < o.threads; t++)
+		matcher_init(&ing.matchers[t], &cb);
+	ing.keep_going = o.keep_going;
+	ing.bad = &bad;
+	ing.prog = &prog;
+	if ((rc = pool_run(files.n, o.threads, ing.window, prepare, store, &ing))) {
+		/* the failing file's error is in its slot */
+		for (size_t i = 0; i < ing.window; i++)
+			if (ing.jobs[i].e.code && !e->code)
+				*e = ing.jobs[i].e;
+		progress_done(&prog);
+		goto out;
 	}
 	progress_done(&prog);
-	if ((rc = tagger_finish(&ing.tagger, e)) ||
+	/* the full-text index of the batch's passages, in one statement */
+	progress_show(&prog, "ingest: indexing %ld passages", ing.passages);
+	if ((rc = db_exec(&db, "INSERT INTO passage_fts(rowid, text) SELECT id, text"
+			  " FROM passage WHERE id > (SELECT id FROM ingest_mark)", e)) ||
+	    (rc = tagger_finish(&ing.tagger, e)) ||
 	    (rc = attribute_participants(&db, e)) ||
 	    (rc = prune_participants(&db, e)) ||
 	    (rc = db_exec(&db, "COMMIT", e)))
@@ -679,9 +790,13 @@ out:
 	paths_release(&files);
 	paths_release(&bad);
 	buf_release(&ing.report);
-	buf_release(&ing.text);
-	buf_release(&ing.raw);
 	free(ing.last_name);
 	free(o.interviewers);
+	for (size_t i = 0; ing.jobs && i < ing.window; i++)
+		job_release(&ing.jobs[i]);
+	free(ing.jobs);
+	for (int t = 0; ing.matchers && t < o.threads; t++)
+		matcher_release(&ing.matchers[t]);
+	free(ing.matchers);
 	return rc;
 }

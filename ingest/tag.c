@@ -56,7 +56,7 @@ int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
 	memset(t, 0, sizeof(*t));
 	t->db = db;
 	t->cb = cb;
-	matcher_init(&t->m);
+	matcher_init(&t->m, cb);
 	t->out = xcalloc(cb->n, sizeof(*t->out));
 
 	if (!(st = db_stmt(db, STMT_TAG_RUN_LAST, e)))
@@ -83,11 +83,9 @@ int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
 	return 0;
 }
 
-int tagger_tag(struct tagger *t, sqlite3_int64 passage_id, const char *text,
-	       size_t len, struct err *e)
+int tagger_store(struct tagger *t, sqlite3_int64 passage_id, const struct match *m,
+		 size_t n, struct err *e)
 {
-	size_t n = codebook_match(t->cb, &t->m, text, len, t->out);
-
 	t->passages++;
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_stmt *st = db_stmt(t->db, STMT_CODING_ADD, e);
@@ -95,16 +93,24 @@ int tagger_tag(struct tagger *t, sqlite3_int64 passage_id, const char *text,
 		if (!st)
 			return e->code;
 		sqlite3_bind_int64(st, 1, passage_id);
-		sqlite3_bind_text(st, 2, t->cb->codes[t->out[i].code].id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, t->out[i].rule->where, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)t->out[i].start);
-		sqlite3_bind_int64(st, 5, (sqlite3_int64)t->out[i].end);
+		sqlite3_bind_text(st, 2, t->cb->codes[m[i].code].id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, m[i].rule->where, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)m[i].start);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)m[i].end);
 		sqlite3_bind_int64(st, 6, t->run_id);
 		if (db_step_done(t->db, st, e, "storing a coding"))
 			return e->code;
 		t->codings++;
 	}
 	return 0;
+}
+
+int tagger_tag(struct tagger *t, sqlite3_int64 passage_id, const char *text,
+	       size_t len, struct err *e)
+{
+	size_t n = codebook_match(t->cb, &t->m, text, len, t->out);
+
+	return tagger_store(t, passage_id, t->out, n, e);
 }
 
 int tagger_attr(struct tagger *t, sqlite3_int64 participant_id, const char *key,

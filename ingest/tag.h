@@ -28,6 +28,10 @@ int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
 		 int fresh, struct err *e);
 int tagger_tag(struct tagger *t, sqlite3_int64 passage_id, const char *text,
 	       size_t len, struct err *e);
+/* Stores codings already found (by codebook_match elsewhere, as workers
+ * do) for passage `passage_id`. */
+int tagger_store(struct tagger *t, sqlite3_int64 passage_id, const struct match *m,
+		 size_t n, struct err *e);
 /* Records which characters' attribute rules match a participant's
  * attribute `key` = `value` (attr_coding). */
 int tagger_attr(struct tagger *t, sqlite3_int64 participant_id, const char *key,

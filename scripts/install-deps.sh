@@ -8,7 +8,7 @@
 set -eu
 
 PACKAGES="gcc make pkg-config libc6-dev
-libsqlite3-dev libpcre2-dev libxlsxwriter-dev libinih-dev
+libsqlite3-dev libpcre2-dev libhyperscan-dev libxlsxwriter-dev libinih-dev
 libxxhash-dev libcsv-dev libcmark-dev libxml2-dev libzip-dev libjansson-dev
 gnuplot-nox"
 if [ "${1:-}" = test ]; then

@@ -91,7 +91,7 @@ static void test_match_table(void **state)
 	codebook_init(&cb);
 	assert_int_equal(codebook_load(&cb, dir, &e), 0);
 	assert_int_equal(cb.n, 3);
-	matcher_init(&m);
+	matcher_init(&m, &cb);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		size_t n = codebook_match(&cb, &m, cases[i].text, strlen(cases[i].text), out);
 		struct buf got = BUF_INIT;

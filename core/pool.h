@@ -1,0 +1,27 @@
+#ifndef PAPERCUT_POOL_H
+#define PAPERCUT_POOL_H
+
+#include <stddef.h>
+
+/*
+ * An ordered parallel map: work(ctx, i, worker) runs for i = 0..n-1 on
+ * `threads` worker threads, at most `window` items ahead of the caller,
+ * which gets done(ctx, i) for every item in order 0, 1, 2... on its own
+ * thread (the one writer). With threads <= 1 everything runs in order on
+ * the calling thread: the same results, by construction.
+ *
+ * work() writes its result where done() finds it (a slot i % window of
+ * the caller's); it must not fail (it records its error in the slot).
+ * done() returning non-zero stops the map: items already worked on but
+ * not done are left in their slots for the caller to free. Returns what
+ * the last done() returned.
+ */
+int pool_run(size_t n, int threads, size_t window,
+	     void (*work)(void *ctx, size_t i, int worker),
+	     int (*done)(void *ctx, size_t i), void *ctx);
+
+/* Worker threads to use: $PAPERCUT_THREADS, else the online CPUs (at
+ * most 8). */
+int pool_threads(void);
+
+#endif
