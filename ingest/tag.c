@@ -5,6 +5,7 @@
 #include "../core/buf.h"
 #include "../core/cli.h"
 #include "../core/mem.h"
+#include "../core/pool.h"
 #include "tag.h"
 
 static int store_codebook(struct db *db, const struct codebook *cb,
@@ -252,13 +253,117 @@ out:
 	return rc;
 }
 
-static const char tag_usage[] = "papercut tag";
+static const char tag_usage[] = "papercut tag [--threads N] [--no-prefilter]";
 static const char tag_help[] =
 	"Re-tags every stored passage with the current codebook, in one\n"
 	"transaction, without re-reading the sources; then attributes\n"
 	"characters anew.\n\n"
+	"  --threads N       match on N threads (default: the CPUs); one writer\n"
+	"  --no-prefilter    run every pattern through PCRE2, one at a time (the\n"
+	"                    reference the prefilter is checked against; slower)\n"
 	"  --db FILE         database\n"
 	"  --codebook DIR    codebook\n";
+
+/* Passages per unit of work: read and matched by a worker, stored by
+ * the writer. */
+#define TAG_CHUNK 2048
+
+struct tag_job {
+	sqlite3_int64 *ids;
+	size_t *first, *count;
+	size_t n, alloc;
+	struct match *m;
+	size_t nm, am;
+	struct err e;
+};
+
+struct tag_ctx {
+	const char *path;
+	const struct codebook *cb;
+	struct tagger *t;
+	sqlite3_int64 lo;
+	struct tag_job *jobs;
+	size_t window;
+	int threads;
+	sqlite3 **conns;            /* a read connection per worker */
+	sqlite3_stmt **reads;
+	struct matcher *matchers;
+	struct progress *prog;
+};
+
+static void tag_work(void *ctx, size_t i, int w)
+{
+	struct tag_ctx *c = ctx;
+	struct tag_job *job = &c->jobs[i % c->window];
+	sqlite3_stmt *st;
+
+	job->n = job->nm = 0;
+	err_clear(&job->e);
+	if (!c->conns[w]) {
+		if (sqlite3_open_v2(c->path, &c->conns[w], SQLITE_OPEN_READONLY, NULL) ||
+		    sqlite3_prepare_v2(c->conns[w], "SELECT id, text FROM passage WHERE tagged"
+				       " AND id >= ?1 AND id < ?2 ORDER BY id", -1,
+				       &c->reads[w], NULL)) {
+			err_set(&job->e, E_DATA, "database '%s': %s", c->path,
+				sqlite3_errmsg(c->conns[w]));
+			return;
+		}
+		sqlite3_busy_timeout(c->conns[w], 5000);
+	}
+	st = c->reads[w];
+	sqlite3_bind_int64(st, 1, c->lo + (sqlite3_int64)i * TAG_CHUNK);
+	sqlite3_bind_int64(st, 2, c->lo + (sqlite3_int64)(i + 1) * TAG_CHUNK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (job->n == job->alloc) {
+			job->alloc = job->alloc ? 2 * job->alloc : TAG_CHUNK;
+			job->ids = xrealloc(job->ids, job->alloc * sizeof(*job->ids));
+			job->first = xrealloc(job->first, job->alloc * sizeof(*job->first));
+			job->count = xrealloc(job->count, job->alloc * sizeof(*job->count));
+		}
+		ALLOC_GROW(job->m, job->nm + c->cb->n, job->am);
+		job->ids[job->n] = sqlite3_column_int64(st, 0);
+		job->first[job->n] = job->nm;
+		job->count[job->n] = codebook_match(c->cb, &c->matchers[w],
+						    (const char *)sqlite3_column_text(st, 1),
+						    (size_t)sqlite3_column_bytes(st, 1), job->m + job->nm);
+		job->nm += job->count[job->n];
+		job->n++;
+	}
+	sqlite3_reset(st);
+}
+
+static int tag_done(void *ctx, size_t i)
+{
+	struct tag_ctx *c = ctx;
+	struct tag_job *job = &c->jobs[i % c->window];
+
+	if (job->e.code)
+		return job->e.code;
+	for (size_t k = 0; k < job->n; k++)
+		if (tagger_store(c->t, job->ids[k], job->m + job->first[k], job->count[k], &job->e))
+			return job->e.code;
+	progress_show(c->prog, "tag: %ld passages, %ld codings", c->t->passages, c->t->codings);
+	return 0;
+}
+
+struct tag_opts {
+	int threads, plain;
+};
+
+static int tag_opt(int opt, const char *arg, void *ctx, struct err *e)
+{
+	struct tag_opts *o = ctx;
+	long n;
+
+	if (opt == 'P') {
+		o->plain = 1;
+	} else if (opt == 'j') {
+		if (cli_number("--threads", arg, 1, 64, &n, e))
+			return e->code;
+		o->threads = (int)n;
+	}
+	return 0;
+}
 
 static int no_opt(int opt, const char *arg, void *ctx, struct err *e)
 {
@@ -268,21 +373,27 @@ static int no_opt(int opt, const char *arg, void *ctx, struct err *e)
 
 int cmd_tag(int argc, char **argv, struct err *e)
 {
-	static const struct option opts[] = { CLI_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {
+		{ "threads", required_argument, NULL, 'j' },
+		{ "no-prefilter", no_argument, NULL, 'P' },
+		CLI_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tag_opts o = { .threads = pool_threads() };
 	struct codebook cb;
 	struct db db = { 0 };
 	struct tagger t = { 0 };
+	struct tag_ctx c = { 0 };
 	sqlite3_stmt *q = NULL;
 	struct progress prog;
+	sqlite3_int64 hi = 0;
 	int rc, in_tx = 0, step;
 
 	codebook_init(&cb);
-	if ((rc = cli_parse(argc, argv, opts, tag_usage, tag_help, no_opt, NULL, e)))
+	if ((rc = cli_parse(argc, argv, opts, tag_usage, tag_help, tag_opt, &o, e)))
 		return rc < 0 ? 0 : rc;
-	if (optind < argc) {
-		rc = err_set(e, E_USAGE, "tag takes no operands (usage: %s)", tag_usage);
-		goto out;
-	}
+	if (optind < argc)
+		return err_set(e, E_USAGE, "tag takes no operands (usage: %s)", tag_usage);
 	if ((rc = cli_load_codebook(&cb, e)) || (rc = cli_open_db(&db, e)))
 		goto out;
 	if ((rc = db_exec(&db, "BEGIN IMMEDIATE; DELETE FROM coding; DELETE FROM attr_coding", e)))
@@ -299,21 +410,39 @@ int cmd_tag(int argc, char **argv, struct err *e)
 				      db_col_text(q, 2), e)))
 			goto out;
 	sqlite3_finalize(q);
-	if (!(q = db_prepare(&db, "SELECT id, text FROM passage WHERE tagged ORDER BY id", e))) {
+	if (!(q = db_prepare(&db, "SELECT coalesce(min(id), 0), coalesce(max(id), -1) FROM passage", e))) {
 		rc = e->code;
 		goto out;
 	}
-	progress_start(&prog);
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		if ((rc = tagger_tag(&t, sqlite3_column_int64(q, 0),
-				     (const char *)sqlite3_column_text(q, 1),
-				     (size_t)sqlite3_column_bytes(q, 1), e)))
-			goto out;
-		progress_show(&prog, "tag: %ld passages, %ld codings", t.passages, t.codings);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		c.lo = sqlite3_column_int64(q, 0);
+		hi = sqlite3_column_int64(q, 1);
 	}
+	sqlite3_finalize(q);
+	q = NULL;
+
+	progress_start(&prog);
+	c.path = db.path;
+	c.cb = &cb;
+	c.t = &t;
+	c.threads = o.threads;
+	c.window = 2 * (size_t)o.threads + 2;
+	c.jobs = xcalloc(c.window, sizeof(*c.jobs));
+	c.conns = xcalloc((size_t)o.threads, sizeof(*c.conns));
+	c.reads = xcalloc((size_t)o.threads, sizeof(*c.reads));
+	c.matchers = xcalloc((size_t)o.threads, sizeof(*c.matchers));
+	c.prog = &prog;
+	for (int w = 0; w < o.threads; w++) {
+		matcher_init(&c.matchers[w], &cb);
+		c.matchers[w].plain = o.plain;
+	}
+	rc = pool_run(hi >= c.lo ? (size_t)((hi - c.lo) / TAG_CHUNK + 1) : 0, o.threads,
+		      c.window, tag_work, tag_done, &c);
 	progress_done(&prog);
-	if (step != SQLITE_DONE) {
-		rc = db_fail(&db, e, "reading passages");
+	if (rc) {
+		for (size_t i = 0; i < c.window; i++)
+			if (c.jobs[i].e.code && !e->code)
+				*e = c.jobs[i].e;
 		goto out;
 	}
 	if ((rc = tagger_finish(&t, e)) || (rc = attribute_participants(&db, e)) ||
@@ -329,6 +458,21 @@ out:
 
 		db_exec(&db, "ROLLBACK", &ignore);
 	}
+	for (int w = 0; c.conns && w < o.threads; w++) {
+		sqlite3_finalize(c.reads[w]);
+		sqlite3_close(c.conns[w]);
+		matcher_release(&c.matchers[w]);
+	}
+	for (size_t i = 0; c.jobs && i < c.window; i++) {
+		free(c.jobs[i].ids);
+		free(c.jobs[i].first);
+		free(c.jobs[i].count);
+		free(c.jobs[i].m);
+	}
+	free(c.jobs);
+	free(c.conns);
+	free(c.reads);
+	free(c.matchers);
 	if (t.out)
 		tagger_release(&t);
 	db_close(&db);
