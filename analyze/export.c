@@ -78,7 +78,7 @@ int cmd_export(int argc, char **argv, struct err *e)
 	if (which == sizeof(exports) / sizeof(*exports))
 		return err_set(e, E_USAGE, "cannot export '%s' (usage: %s)", argv[optind],
 			       export_usage);
-	if ((rc = cli_open_db(&db, e)))
+	if ((rc = cli_open_db_reading(&db, e)))
 		goto out;
 	if (!(st = db_prepare(&db, exports[which].sql, e))) {
 		rc = e->code;

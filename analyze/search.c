@@ -110,8 +110,8 @@ static const char hit_filters[] =
 	"  AND (:character IS NULL OR pt.character = :character)"
 	"  AND (:participant IS NULL OR pt.name = :participant)"
 	"  AND (:speaker IS NULL OR p.speaker = :speaker COLLATE NOCASE)"
-	"  AND (:since IS NULL OR substr(coalesce(p.date, s.date), 1, 10) >= :since)"
-	"  AND (:until IS NULL OR substr(coalesce(p.date, s.date), 1, 10) <= :until)"
+	"  AND (:since IS NULL OR substr(p.date, 1, 10) >= :since)"
+	"  AND (:until IS NULL OR substr(p.date, 1, 10) <= :until)"
 	"  AND (:theme IS NULL OR EXISTS (SELECT 1 FROM coding c JOIN code k"
 	"   ON k.id = c.code_id WHERE c.passage_id = p.id AND k.theme = :theme))"
 	"  AND NOT EXISTS (SELECT 1 FROM s_code sc WHERE sc.code NOT IN"
@@ -175,16 +175,24 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 			s->participant, e))
 		return e->code;
 
-	if (s->query) {
+	/* Fixed pieces only. Without a query, a --code drives the search
+	 * from the coding index; else the date index lists newest first and
+	 * stops at the limit. All hits are kept only for --count. */
+	if (s->query)
 		buf_addf(&sql, "INSERT INTO s_hit(passage_id, score) SELECT p.id, f.rank"
 			 " FROM passage_fts f JOIN passage p ON p.id = f.rowid%s"
 			 " AND passage_fts MATCH :query"
-			 " ORDER BY f.rank, coalesce(p.date, s.date) DESC NULLS LAST, p.id", hit_filters);
-	} else {
+			 " ORDER BY f.rank, p.date DESC NULLS LAST, p.id", hit_filters);
+	else if (s->ncodes)
+		buf_addf(&sql, "INSERT INTO s_hit(passage_id, score) SELECT p.id, NULL"
+			 " FROM coding c0 JOIN passage p ON p.id = c0.passage_id%s"
+			 " AND c0.code_id = (SELECT min(code) FROM s_code)"
+			 " ORDER BY p.date DESC NULLS LAST, p.source_id, p.seq", hit_filters);
+	else
 		buf_addf(&sql, "INSERT INTO s_hit(passage_id, score) SELECT p.id, NULL"
 			 " FROM passage p%s"
-			 " ORDER BY coalesce(p.date, s.date) DESC NULLS LAST, p.source_id, p.seq", hit_filters);
-	}
+			 " ORDER BY p.date DESC NULLS LAST, p.source_id, p.seq", hit_filters);
+	buf_adds(&sql, " LIMIT :limit");
 	if (!(st = db_prepare(db, sql.data, e))) {
 		rc = e->code;
 		goto out;
@@ -200,6 +208,9 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 	bind_named(st, ":since", since);
 	bind_named(st, ":until", until);
 	bind_named(st, ":theme", s->f.theme);
+	/* one more than shown, to know whether there are more */
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
+			   s->count ? -1 : s->limit + 1);
 	step = sqlite3_step(st);
 	if (step != SQLITE_DONE && s->query &&
 	    (sqlite3_errcode(db->h) & 0xff) == SQLITE_ERROR) {
@@ -446,7 +457,7 @@ static const char json_hit_sql[] =
 	" 'speaker', p.speaker, 'participant', pt.name,"
 	" 'character', iif(p.interviewer, 'interviewer', pt.character),"
 	" 'interviewer', json(iif(p.interviewer, 'true', 'false')),"
-	" 'date', coalesce(p.date, s.date), 'format', s.format, 'batch', b.name,"
+	" 'date', p.date, 'format', s.format, 'batch', b.name,"
 	" 'location', p.location, 'context', p.context, 'platform_id', p.platform_id,"
 	" 'url', p.url, 'parent', p.parent_id,"
 	" 'start_char', p.start_char, 'end_char', p.end_char, 'score', h.score,"
@@ -499,11 +510,11 @@ static int print_hits(struct db *db, struct search *s, struct err *e)
 		printf("%s]\n", n ? "\n" : "");
 	if (s->format == FMT_TEXT) {
 		sqlite3_stmt *c = db_prepare(db, "SELECT count(*) FROM s_hit", e);
-		long total = c && sqlite3_step(c) == SQLITE_ROW ? sqlite3_column_int(c, 0) : 0;
+		long found = c && sqlite3_step(c) == SQLITE_ROW ? sqlite3_column_int(c, 0) : 0;
 
 		sqlite3_finalize(c);
-		if (total > n)
-			printf("%d of %ld passages (--limit to see more)\n", n, total);
+		if (found > n)
+			printf("%d passages shown; more match (raise --limit to see them)\n", n);
 		else
 			printf("%d passage%s\n", n, n == 1 ? "" : "s");
 	}
@@ -597,7 +608,7 @@ int cmd_search(int argc, char **argv, struct err *e)
 		}
 	}
 	s.tty = isatty(STDOUT_FILENO) && s.format == FMT_TEXT;
-	if ((rc = cli_open_db(&db, e)) || (rc = find_hits(&db, &s, e)))
+	if ((rc = cli_open_db_reading(&db, e)) || (rc = find_hits(&db, &s, e)))
 		goto out;
 	rc = s.count ? print_counts(&db, &s, e) : print_hits(&db, &s, e);
 out:
@@ -724,7 +735,7 @@ int cmd_show(int argc, char **argv, struct err *e)
 	arg = argv[optind] + (argv[optind][0] == '#');
 	if (cli_number("passage ID", arg, 1, LONG_MAX, &id, e))
 		return e->code;
-	if ((rc = cli_open_db(&db, e)))
+	if ((rc = cli_open_db_reading(&db, e)))
 		goto out;
 	if (!(st = db_prepare(&db, s.format == FMT_JSON ? show_json_sql : show_sql, e))) {
 		rc = e->code;

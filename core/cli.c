@@ -69,6 +69,13 @@ int cli_open_db(struct db *db, struct err *e)
 	return db_open(db, path, e);
 }
 
+int cli_open_db_reading(struct db *db, struct err *e)
+{
+	if (cli_open_db(db, e))
+		return e->code;
+	return db_exec(db, "PRAGMA mmap_size = 4294967296", e);
+}
+
 int cli_load_codebook(struct codebook *cb, struct err *e)
 {
 	char *dir = NULL;

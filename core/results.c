@@ -15,7 +15,7 @@ static const char results_sql[] =
 	"DROP VIEW IF EXISTS temp.r_themes;"
 	"DROP VIEW IF EXISTS temp.r_stats;"
 	"DROP TABLE IF EXISTS temp.r_tpassage;"
-	"DROP TABLE IF EXISTS temp.r_passage;"
+	"DROP VIEW IF EXISTS temp.r_passage;"
 	"DROP TABLE IF EXISTS temp.r_character;"
 	"DROP TABLE IF EXISTS temp.r_key;"
 	"DROP TABLE IF EXISTS temp.r_cell;"
@@ -24,10 +24,12 @@ static const char results_sql[] =
 	"DROP TABLE IF EXISTS temp.r_over;"
 	"DROP TABLE IF EXISTS temp.r_pair;"
 	"DROP TABLE IF EXISTS temp.r_sources;"
+	"DROP TABLE IF EXISTS temp.r_hit;"
+	"DROP TABLE IF EXISTS temp.r_pc;"
 	"CREATE TEMP TABLE r_tpassage(passage_id INTEGER PRIMARY KEY, source_id INTEGER,"
 	" participant_id INTEGER, character TEXT, date TEXT, quarter TEXT, format TEXT,"
-	" batch TEXT);"
-	"CREATE TEMP TABLE r_passage AS SELECT * FROM r_tpassage WHERE 0;"
+	" batch TEXT, in_range INTEGER);"
+	"CREATE TEMP VIEW r_passage AS SELECT * FROM r_tpassage WHERE in_range;"
 	"CREATE TEMP TABLE r_character(id TEXT PRIMARY KEY, position INTEGER,"
 	" participants INTEGER);"
 	/* level 'code' (papercuts) or 'theme' */
@@ -46,6 +48,12 @@ static const char results_sql[] =
 	" PRIMARY KEY (code_a, code_b));"
 	"CREATE TEMP TABLE r_sources(quarter TEXT, format TEXT, sources INTEGER,"
 	" PRIMARY KEY (quarter, format));"
+	/* the papercut codings in scope, once, for every count below */
+	"CREATE TEMP TABLE r_hit(passage_id INTEGER, participant_id INTEGER,"
+	" character TEXT, code_id TEXT, theme TEXT);"
+	/* who reported what: a participant counts once per papercut */
+	"CREATE TEMP TABLE r_pc(participant_id INTEGER, code_id TEXT, character TEXT,"
+	" passages INTEGER, PRIMARY KEY (participant_id, code_id)) WITHOUT ROWID;"
 	/* Wilson score interval: (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n) */
 	"CREATE TEMP VIEW r_stats AS"
 	" SELECT level, key, label, theme, key_pos, character, char_pos, passages,"
@@ -74,9 +82,11 @@ static const char scope_sql[] =
 	"INSERT INTO r_tpassage"
 	" SELECT p.id, s.id, p.participant_id,"
 	"  iif(pt.character IN (SELECT id FROM code WHERE kind = 'character'),"
-	"   pt.character, 'unknown'), coalesce(p.date, s.date),"
-	"  iif(coalesce(p.date, s.date) IS NULL, NULL, substr(coalesce(p.date, s.date), 1, 4) || 'Q' ||"
-	"   ((CAST(substr(coalesce(p.date, s.date), 6, 2) AS INTEGER) + 2) / 3)), s.format, b.name"
+	"   pt.character, 'unknown'), p.date,"
+	"  iif(p.date IS NULL, NULL, substr(p.date, 1, 4) || 'Q' ||"
+	"   ((CAST(substr(p.date, 6, 2) AS INTEGER) + 2) / 3)), s.format, b.name,"
+	"  (:since IS NULL OR substr(p.date, 1, 10) >= :since)"
+	"  AND (:until IS NULL OR substr(p.date, 1, 10) <= :until)"
 	" FROM passage p"
 	" JOIN source s ON s.id = p.source_id"
 	" JOIN batch b ON b.id = s.batch_id"
@@ -86,11 +96,6 @@ static const char scope_sql[] =
 	"  AND (:batch IS NULL OR b.name = :batch)"
 	"  AND (:character IS NULL OR pt.character = :character)";
 
-static const char dated_sql[] =
-	"INSERT INTO r_passage SELECT * FROM r_tpassage"
-	" WHERE (:since IS NULL OR substr(date, 1, 10) >= :since)"
-	"  AND (:until IS NULL OR substr(date, 1, 10) <= :until)";
-
 static const char codes_sql[] =
 	"INSERT INTO r_key SELECT 'code', id, label, theme, position FROM code"
 	" WHERE kind = 'papercut' AND (:theme IS NULL OR theme = :theme);"
@@ -98,43 +103,39 @@ static const char codes_sql[] =
 	" WHERE kind = 'papercut' AND (:theme IS NULL OR theme = :theme) GROUP BY theme";
 
 static const char characters_sql[] =
+	"CREATE TEMP TABLE IF NOT EXISTS r_part(participant_id INTEGER PRIMARY KEY, character TEXT);"
+	"DELETE FROM r_part;"
+	"INSERT OR IGNORE INTO r_part SELECT participant_id, character FROM r_passage;"
 	"INSERT INTO r_character"
-	" SELECT id, position, (SELECT count(DISTINCT participant_id) FROM r_passage"
-	"  WHERE character = code.id) FROM code WHERE kind = 'character';"
-	"INSERT INTO r_character SELECT 'unknown', 1000000, count(DISTINCT participant_id)"
-	" FROM r_passage WHERE character = 'unknown';"
-	"INSERT INTO r_character SELECT 'total', 1000001, count(DISTINCT participant_id)"
-	" FROM r_passage;"
+	" SELECT k.id, k.position, coalesce(x.n, 0) FROM code k LEFT JOIN"
+	"  (SELECT character, count(*) AS n FROM r_part GROUP BY 1) x ON x.character = k.id"
+	" WHERE k.kind = 'character';"
+	"INSERT INTO r_character SELECT 'unknown', 1000000, count(*)"
+	" FROM r_part WHERE character = 'unknown';"
+	"INSERT INTO r_character SELECT 'total', 1000001, count(*) FROM r_part;"
+	"INSERT INTO r_hit SELECT rp.passage_id, rp.participant_id, rp.character,"
+	" c.code_id, k.theme FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
+	" JOIN r_key k ON k.level = 'code' AND k.key = c.code_id;"
+	"CREATE INDEX r_hit_code ON r_hit(code_id, passage_id);"
+	"CREATE INDEX r_hit_passage ON r_hit(passage_id);"
+	"INSERT INTO r_pc SELECT participant_id, code_id, character, count(*) FROM r_hit"
+	" GROUP BY 1, 2;"
 	/* codes, then themes (a passage counts once per theme), each per
 	 * character and in total */
 	"INSERT INTO r_cell"
-	" SELECT 'code', c.code_id, rp.character, count(*), count(DISTINCT rp.participant_id)"
-	" FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
-	" JOIN r_key k ON k.level = 'code' AND k.key = c.code_id GROUP BY 2, 3"
+	" SELECT 'code', code_id, character, sum(passages), count(*) FROM r_pc GROUP BY 2, 3"
 	" UNION ALL"
-	" SELECT 'code', c.code_id, 'total', count(*), count(DISTINCT rp.participant_id)"
-	" FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
-	" JOIN r_key k ON k.level = 'code' AND k.key = c.code_id GROUP BY 2"
+	" SELECT 'code', code_id, 'total', sum(passages), count(*) FROM r_pc GROUP BY 2"
 	" UNION ALL"
-	" SELECT 'theme', k.theme, rp.character, count(DISTINCT rp.passage_id),"
-	"  count(DISTINCT rp.participant_id)"
-	" FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
-	" JOIN r_key k ON k.level = 'code' AND k.key = c.code_id GROUP BY 2, 3"
+	" SELECT 'theme', theme, character, count(DISTINCT passage_id),"
+	"  count(DISTINCT participant_id) FROM r_hit GROUP BY 2, 3"
 	" UNION ALL"
-	" SELECT 'theme', k.theme, 'total', count(DISTINCT rp.passage_id),"
-	"  count(DISTINCT rp.participant_id)"
-	" FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
-	" JOIN r_key k ON k.level = 'code' AND k.key = c.code_id GROUP BY 2;"
+	" SELECT 'theme', theme, 'total', count(DISTINCT passage_id),"
+	"  count(DISTINCT participant_id) FROM r_hit GROUP BY 2;"
 	/* pairs of papercuts reported by the same participant */
 	"INSERT INTO r_pair"
-	" SELECT a.code_id, b.code_id, count(*) FROM"
-	"  (SELECT DISTINCT rp.participant_id, c.code_id FROM coding c"
-	"   JOIN r_passage rp ON rp.passage_id = c.passage_id"
-	"   JOIN r_key k ON k.level = 'code' AND k.key = c.code_id) a"
-	" JOIN (SELECT DISTINCT rp.participant_id, c.code_id FROM coding c"
-	"   JOIN r_passage rp ON rp.passage_id = c.passage_id"
-	"   JOIN r_key k ON k.level = 'code' AND k.key = c.code_id) b"
-	"  ON a.participant_id = b.participant_id AND a.code_id < b.code_id"
+	" SELECT a.code_id, b.code_id, count(*) FROM r_pc a"
+	" JOIN r_pc b ON b.participant_id = a.participant_id AND a.code_id < b.code_id"
 	" GROUP BY 1, 2;";
 
 /* Needs r_quarter: the series, ranked in each quarter among the
@@ -342,7 +343,6 @@ int results_compute(struct db *db, const struct filter *f, struct err *e)
 {
 	if (db_exec(db, results_sql, e) ||
 	    run_filtered(db, scope_sql, f, e) ||
-	    run_filtered(db, dated_sql, f, e) ||
 	    run_filtered(db, codes_sql, f, e) ||
 	    db_exec(db, characters_sql, e) ||
 	    make_quarters(db, f, e) ||

@@ -26,6 +26,8 @@
  *                the character's participants against the others, p and
  *                Benjamini-Hochberg q
  *   r_pair       pairs of papercuts reported by the same participants
+ *   r_hit        the papercut codings in scope: passage, participant,
+ *                character, code, theme (indexed by code and by passage)
  */
 struct filter {
 	const char *kind;       /* source format */

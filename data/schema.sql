@@ -70,7 +70,7 @@ CREATE TABLE passage (
 	start_char      INTEGER NOT NULL,
 	end_char        INTEGER NOT NULL,
 	text            TEXT NOT NULL,
-	date            TEXT,         -- its own date (a post), else the source's
+	date            TEXT,         -- its own date (a post's), else the source's
 	location        TEXT,         -- cue time, CSV row and column, paragraph
 	context         TEXT,         -- heading path, question, content warning
 	platform_id     TEXT,         -- "twitter:123": one passage per id
@@ -80,6 +80,7 @@ CREATE TABLE passage (
 	UNIQUE (source_id, seq)
 );
 CREATE INDEX passage_participant ON passage(participant_id);
+CREATE INDEX passage_date ON passage(date);
 CREATE UNIQUE INDEX passage_platform ON passage(platform_id)
 	WHERE platform_id IS NOT NULL;
 

@@ -337,7 +337,7 @@ static int store_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)end_char);
 	sqlite3_bind_text(st, 11, d->text.data + sp->start, (int)(sp->end - sp->start),
 			  SQLITE_STATIC);
-	db_bind_text(st, 12, sp->date);
+	db_bind_text(st, 12, sp->date ? sp->date : d->date);
 	db_bind_text(st, 13, sp->location);
 	db_bind_text(st, 14, sp->context);
 	db_bind_text(st, 15, sp->platform_id);

@@ -95,12 +95,11 @@ sqlite3_stmt *best_quotes(struct report *r, const char *code, const char *charac
 		"  ROW_NUMBER() OVER (PARTITION BY p.participant_id ORDER BY"
 		"   length(p.text) BETWEEN 60 AND 500 DESC, p.id) AS nth,"
 		"  length(p.text) BETWEEN 60 AND 500 AS quotable,"
-		"  (SELECT count(*) FROM coding c2 JOIN r_key k2 ON k2.level = 'code'"
-		"   AND k2.key = c2.code_id WHERE c2.passage_id = p.id) AS ncodes"
-		" FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
-		" JOIN passage p ON p.id = c.passage_id JOIN source s ON s.id = p.source_id"
+		"  (SELECT count(*) FROM r_hit h2 WHERE h2.passage_id = p.id) AS ncodes"
+		" FROM r_hit rp"
+		" JOIN passage p ON p.id = rp.passage_id JOIN source s ON s.id = p.source_id"
 		" JOIN participant pt ON pt.id = p.participant_id"
-		" WHERE c.code_id = ?1 AND (?2 IS NULL OR rp.character = ?2))"
+		" WHERE rp.code_id = ?1 AND (?2 IS NULL OR rp.character = ?2))"
 		" ORDER BY nth, quotable DESC, ncodes, date DESC, id LIMIT ?3", e);
 
 	if (!st)
@@ -159,7 +158,7 @@ int cmd_report(int argc, char **argv, struct err *e)
 	if (optind < argc)
 		return err_set(e, E_USAGE, "report takes no operands (usage: %s)", report_usage);
 	r.db = &db;
-	if ((rc = make_dir(r.out, e)) || (rc = cli_open_db(&db, e)) ||
+	if ((rc = make_dir(r.out, e)) || (rc = cli_open_db_reading(&db, e)) ||
 	    (rc = results_compute(&db, &r.f, e)) || (rc = describe_scope(&r, e)) ||
 	    (rc = draw_charts(&r, e)) || (rc = write_workbook(&r, e)) ||
 	    (rc = write_html(&r, e)) || (rc = write_briefs(&r, e)))

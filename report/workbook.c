@@ -5,6 +5,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "../core/mem.h"
 #include "parts.h"
 
 struct book {
@@ -148,7 +149,8 @@ static void matrix(struct book *bk)
 }
 
 /* Participants per quarter of every papercut reported in the series,
- * with a native line chart of the top six. */
+ * with a native line chart of the top six. Written row by row, as the
+ * workbook streams (constant memory). */
 static void trends(struct book *bk)
 {
 	lxw_worksheet *ws = workbook_add_worksheet(bk->wb, "Trends");
@@ -157,42 +159,51 @@ static void trends(struct book *bk)
 		" AND k.key = t.code_id GROUP BY t.code_id HAVING sum(t.participants) > 0"
 		" ORDER BY sum(t.participants) DESC, sum(t.passages) DESC, t.code_id", NULL);
 	sqlite3_stmt *cell = db_prepare(bk->r->db,
-		"SELECT t.participants FROM r_trend t JOIN r_quarter q ON q.label = t.quarter"
-		" WHERE t.code_id = ?1 ORDER BY q.position", NULL);
+		"SELECT participants FROM r_trend WHERE code_id = ?1 AND quarter = ?2", NULL);
 	sqlite3_stmt *qs = db_prepare(bk->r->db, "SELECT label FROM r_quarter ORDER BY position", NULL);
 	lxw_chart *chart = workbook_add_chart(bk->wb, LXW_CHART_LINE);
+	char **ids = NULL;
+	size_t nids = 0, aids = 0;
 	lxw_row_t nq = 0;
-	lxw_col_t col = 0;
 
+	worksheet_set_column(ws, 0, 0, 10, NULL);
+	worksheet_set_column(ws, 1, 40, 16, NULL);
 	worksheet_write_string(ws, 0, 0, "Quarter", bk->head);
-	while (qs && sqlite3_step(qs) == SQLITE_ROW)
+	while (codes && sqlite3_step(codes) == SQLITE_ROW) {
+		ALLOC_GROW(ids, nids + 1, aids);
+		ids[nids++] = xstrdup(db_col_text(codes, 0));
+		text(bk, ws, 0, (lxw_col_t)nids, db_col_text(codes, 1), bk->head);
+	}
+	while (qs && cell && sqlite3_step(qs) == SQLITE_ROW) {
 		text(bk, ws, ++nq, 0, db_col_text(qs, 0), NULL);
-	while (codes && cell && sqlite3_step(codes) == SQLITE_ROW) {
-		col++;
-		text(bk, ws, 0, col, db_col_text(codes, 1), bk->head);
-		sqlite3_reset(cell);
-		sqlite3_bind_text(cell, 1, db_col_text(codes, 0), -1, SQLITE_TRANSIENT);
-		for (lxw_row_t q = 1; q <= nq && sqlite3_step(cell) == SQLITE_ROW; q++)
-			worksheet_write_number(ws, q, col, sqlite3_column_int(cell, 0), NULL);
-		if (col <= 6 && nq) {
-			lxw_chart_series *s = chart_add_series(chart, NULL, NULL);
-
-			chart_series_set_categories(s, "Trends", 1, 0, nq, 0);
-			chart_series_set_values(s, "Trends", 1, col, nq, col);
-			chart_series_set_name_range(s, "Trends", 0, col);
-			chart_series_set_marker_type(s, LXW_CHART_MARKER_AUTOMATIC);
+		for (size_t c = 0; c < nids; c++) {
+			sqlite3_reset(cell);
+			sqlite3_bind_text(cell, 1, ids[c], -1, SQLITE_STATIC);
+			sqlite3_bind_text(cell, 2, db_col_text(qs, 0), -1, SQLITE_TRANSIENT);
+			worksheet_write_number(ws, nq, (lxw_col_t)(c + 1),
+					       sqlite3_step(cell) == SQLITE_ROW ?
+					       sqlite3_column_int(cell, 0) : 0, NULL);
 		}
 	}
-	worksheet_set_column(ws, 0, 0, 10, NULL);
-	worksheet_set_column(ws, 1, col ? col : 1, 16, NULL);
+	for (size_t c = 0; c < nids && c < 6 && nq; c++) {
+		lxw_chart_series *sr = chart_add_series(chart, NULL, NULL);
+
+		chart_series_set_categories(sr, "Trends", 1, 0, nq, 0);
+		chart_series_set_values(sr, "Trends", 1, (lxw_col_t)(c + 1), nq, (lxw_col_t)(c + 1));
+		chart_series_set_name_range(sr, "Trends", 0, (lxw_col_t)(c + 1));
+		chart_series_set_marker_type(sr, LXW_CHART_MARKER_AUTOMATIC);
+	}
 	worksheet_freeze_panes(ws, 1, 1);
 	chart_title_set_name(chart, "Participants reporting the top papercuts, per quarter");
 	chart_axis_set_name(chart->x_axis, "Quarter");
 	chart_axis_set_name(chart->y_axis, "Participants");
-	if (col && nq)
+	if (nids && nq)
 		worksheet_insert_chart(ws, nq + 3, 0, chart);
 	else
-		worksheet_write_string(ws, 1, 1, "No dated, coded evidence in scope.", NULL);
+		worksheet_write_string(ws, nq + 2, 0, "No dated, coded evidence in scope.", NULL);
+	for (size_t c = 0; c < nids; c++)
+		free(ids[c]);
+	free(ids);
 	sqlite3_finalize(codes);
 	sqlite3_finalize(cell);
 	sqlite3_finalize(qs);
@@ -207,18 +218,17 @@ static void evidence(struct book *bk)
 	static const double widths[] = { 80, 14, 14, 11, 11, 30, 14, 30, 30 };
 	lxw_worksheet *ws = workbook_add_worksheet(bk->wb, "Evidence");
 	sqlite3_stmt *st = db_prepare(bk->r->db,
-		"SELECT p.text, pt.name, coalesce(p.speaker, ''), rp.character,"
+		"SELECT p.text, pt.name, coalesce(p.speaker, ''), h.character,"
 		" coalesce(p.date, s.date, ''), s.path, coalesce(p.location, 'line ' || p.line),"
-		" (SELECT group_concat(code_id, ', ') FROM (SELECT c.code_id FROM coding c"
-		"  JOIN r_key k ON k.level = 'code' AND k.key = c.code_id"
-		"  WHERE c.passage_id = p.id ORDER BY k.position)),"
-		" coalesce(p.url, s.url, '')"
-		" FROM r_passage rp JOIN passage p ON p.id = rp.passage_id"
+		" h.codes, coalesce(p.url, s.url, '')"
+		" FROM (SELECT passage_id, character, group_concat(code_id, ', ') AS codes"
+		"  FROM (SELECT h.passage_id, h.character, h.code_id FROM r_hit h"
+		"   JOIN r_key k ON k.level = 'code' AND k.key = h.code_id"
+		"   ORDER BY h.passage_id, k.position) GROUP BY passage_id) h"
+		" JOIN passage p ON p.id = h.passage_id"
 		" JOIN source s ON s.id = p.source_id"
 		" JOIN participant pt ON pt.id = p.participant_id"
-		" WHERE EXISTS (SELECT 1 FROM coding c JOIN r_key k ON k.level = 'code'"
-		"  AND k.key = c.code_id WHERE c.passage_id = p.id)"
-		" ORDER BY coalesce(p.date, s.date) DESC NULLS LAST, s.path, p.seq", NULL);
+		" ORDER BY p.date DESC NULLS LAST, s.path, p.seq", NULL);
 	lxw_row_t row = 0;
 
 	headers(bk, ws, cols, widths, 9);
@@ -272,7 +282,13 @@ int write_workbook(struct report *r, struct err *e)
 	int rc = 0;
 
 	buf_addf(&path, "%s/papercuts.xlsx", r->out);
-	bk.wb = workbook_new(path.data);
+	{
+		/* rows go out as they are written: memory stays flat however
+		 * much evidence there is */
+		lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
+
+		bk.wb = workbook_new_opt(path.data, &opt);
+	}
 	if (!bk.wb) {
 		rc = err_set(e, E_DATA, "%s: cannot write the workbook", path.data);
 		goto out;

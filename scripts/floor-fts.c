@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 	remove(argv[2]);
 	if (sqlite3_open(argv[2], &out) ||
 	    sqlite3_exec(out, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-			 " PRAGMA cache_size = -49152;"
+			 " PRAGMA cache_size = -32768;"
 			 " CREATE VIRTUAL TABLE t USING fts5(text);", NULL, NULL, NULL) ||
 	    sqlite3_prepare_v2(out, "INSERT INTO t(text) VALUES (?1)", -1, &wr, NULL)) {
 		fprintf(stderr, "floor-fts: %s: %s\n", argv[2], sqlite3_errmsg(out));

@@ -5,6 +5,7 @@
 #
 #   scripts/install-deps.sh          build and run (make, make demo)
 #   scripts/install-deps.sh test     also the tests (make test)
+#   scripts/install-deps.sh bench    also the benchmark (make bench)
 set -eu
 
 PACKAGES="gcc make pkg-config libc6-dev
@@ -14,6 +15,8 @@ gnuplot-nox"
 if [ "${1:-}" = test ]; then
 	PACKAGES="$PACKAGES libcmocka-dev sqlite3 python3 python3-openpyxl
 python3-websocket chromium"
+elif [ "${1:-}" = bench ]; then
+	PACKAGES="$PACKAGES sqlite3 python3 ripgrep time"
 fi
 
 missing=""

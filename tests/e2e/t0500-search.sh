@@ -92,7 +92,7 @@ s/s3.md:7  #11  P3  unknown  2026-02-01  [docs,pin]
 OUT
 test_cmp want got
 check "more than the limit" "$($PAPERCUT --db t.db search debugger --limit 1 | tail -n 1)" \
-	"1 of 4 passages (--limit to see more)"
+	"1 passages shown; more match (raise --limit to see them)"
 
 # md: a quote block ready for a story's sources
 $PAPERCUT --db t.db search gdb --format md >got
