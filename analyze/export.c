@@ -54,12 +54,6 @@ static const struct {
 	  " ORDER BY s.path, p.seq" },
 };
 
-static int no_opt(int opt, const char *arg, void *ctx, struct err *e)
-{
-	(void)opt, (void)arg, (void)ctx, (void)e;
-	return 0;
-}
-
 int cmd_export(int argc, char **argv, struct err *e)
 {
 	static const struct option opts[] = { CLI_OPTIONS, { NULL, 0, NULL, 0 } };
@@ -68,7 +62,7 @@ int cmd_export(int argc, char **argv, struct err *e)
 	size_t which, ncols = 0;
 	int rc;
 
-	if ((rc = cli_parse(argc, argv, opts, export_usage, export_help, no_opt, NULL, e)))
+	if ((rc = cli_parse(argc, argv, opts, export_usage, export_help, NULL, NULL, e)))
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return err_set(e, E_USAGE, "usage: %s", export_usage);

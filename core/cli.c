@@ -36,7 +36,7 @@ int cli_parse(int argc, char **argv, const struct option *opts,
 			return err_set(e, E_USAGE, "unknown option '%s' (usage: %s)",
 				       argv[optind - 1], usage);
 		default:
-			if (fn(opt, optarg, ctx, e))
+			if (fn && fn(opt, optarg, ctx, e))
 				return e->code;
 		}
 	}

@@ -28,7 +28,8 @@ enum { OPT_DB = 0x100, OPT_CODEBOOK, OPT_HELP, OPT_CLI_LAST };
 
 /*
  * Reads a command's options with getopt_long(): `opts` must end with
- * CLI_OPTIONS and a zero entry; `fn` gets the command's own options.
+ * CLI_OPTIONS and a zero entry; `fn` (NULL when there are none) gets the
+ * command's own options.
  * Returns 0 with optind at the operands, -1 when --help printed the help
  * (the command returns 0), or E_USAGE with `e` filled (one line, with
  * the synopsis `usage`). `fn` returns 0 or an error code.

@@ -72,12 +72,6 @@ out:
 	return rc;
 }
 
-static int no_opt(int opt, const char *arg, void *ctx, struct err *e)
-{
-	(void)opt, (void)arg, (void)ctx, (void)e;
-	return 0;
-}
-
 int cmd_forget(int argc, char **argv, struct err *e)
 {
 	static const struct option opts[] = { CLI_OPTIONS, { NULL, 0, NULL, 0 } };
@@ -85,7 +79,7 @@ int cmd_forget(int argc, char **argv, struct err *e)
 	sqlite3_stmt *st = NULL;
 	int rc, in_tx = 0, files = 0, passages = 0;
 
-	if ((rc = cli_parse(argc, argv, opts, forget_usage, forget_help, no_opt, NULL, e)))
+	if ((rc = cli_parse(argc, argv, opts, forget_usage, forget_help, NULL, NULL, e)))
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return err_set(e, E_USAGE, "usage: %s", forget_usage);

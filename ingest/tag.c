@@ -365,12 +365,6 @@ static int tag_opt(int opt, const char *arg, void *ctx, struct err *e)
 	return 0;
 }
 
-static int no_opt(int opt, const char *arg, void *ctx, struct err *e)
-{
-	(void)opt, (void)arg, (void)ctx, (void)e;
-	return 0;
-}
-
 int cmd_tag(int argc, char **argv, struct err *e)
 {
 	static const struct option opts[] = {
@@ -496,7 +490,7 @@ int cmd_codebook(int argc, char **argv, struct err *e)
 	int rc;
 
 	codebook_init(&cb);
-	if ((rc = cli_parse(argc, argv, opts, codebook_usage, codebook_help, no_opt, NULL, e)))
+	if ((rc = cli_parse(argc, argv, opts, codebook_usage, codebook_help, NULL, NULL, e)))
 		return rc < 0 ? 0 : rc;
 	if (optind >= argc || strcmp(argv[optind], "check") || argc - optind > 2) {
 		rc = err_set(e, E_USAGE, "usage: %s", codebook_usage);

@@ -15,6 +15,7 @@
 #define BRIEF_PAPERCUTS 5
 #define BRIEF_QUOTES 3
 
+/* Markdown-escaped inline text (no line starts to guard). */
 static void md(struct buf *b, const char *s)
 {
 	md_escape(b, s, " ");
@@ -107,14 +108,8 @@ static void brief(struct report *r, struct buf *b, const char *id, const char *l
 			buf_adds(b, "> ");
 			md_escape(b, db_col_text(q, Q_TEXT), "\n> ");
 			buf_adds(b, "\n>\n> \u2014 ");
-			md(b, db_col_text(q, Q_PARTICIPANT));
-			buf_adds(b, ", ");
-			md(b, db_col_text(q, Q_FORMAT));
-			buf_adds(b, " ");
-			md(b, *db_col_text(q, Q_DATE) ? db_col_text(q, Q_DATE) : "undated");
-			buf_adds(b, ", ");
-			md(b, db_col_text(q, Q_PATH));
-			buf_addf(b, ":%d\n\n", sqlite3_column_int(q, Q_LINE));
+			quote_source(b, q, md);
+			buf_adds(b, "\n\n");
 		}
 		sqlite3_finalize(q);
 	}

@@ -59,20 +59,7 @@ static void quote(struct buf *h, sqlite3_stmt *q)
 	buf_adds(h, "<blockquote>");
 	esc(h, db_col_text(q, Q_TEXT));
 	buf_adds(h, "<footer>\u2014 ");
-	esc(h, db_col_text(q, Q_PARTICIPANT));
-	buf_adds(h, " (");
-	esc(h, db_col_text(q, Q_CHARACTER));
-	buf_adds(h, "), ");
-	esc(h, db_col_text(q, Q_FORMAT));
-	buf_adds(h, " ");
-	esc(h, *db_col_text(q, Q_DATE) ? db_col_text(q, Q_DATE) : "undated");
-	buf_adds(h, ", ");
-	esc(h, db_col_text(q, Q_PATH));
-	buf_addf(h, ":%d", sqlite3_column_int(q, Q_LINE));
-	if (*db_col_text(q, Q_URL)) {
-		buf_adds(h, ", ");
-		esc(h, db_col_text(q, Q_URL));
-	}
+	quote_source(h, q, html_escape);
 	buf_adds(h, "</footer></blockquote>\n");
 }
 

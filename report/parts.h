@@ -39,6 +39,11 @@ enum quote_col { Q_ID, Q_TEXT, Q_PARTICIPANT, Q_CHARACTER, Q_DATE, Q_PATH, Q_LIN
 sqlite3_stmt *best_quotes(struct report *r, const char *code, const char *character,
 			  int limit, struct err *e);
 
+/* Appends where quote row `q` (of best_quotes) comes from: "P07 (grace),
+ * transcript 2025-12-09, path:13, URL", every piece through `esc`. */
+void quote_source(struct buf *b, sqlite3_stmt *q,
+		  void (*esc)(struct buf *b, const char *s));
+
 /* Writes `len` bytes to DIR/NAME, or says which file could not be. */
 int write_file(const char *dir, const char *name, const char *data, size_t len,
 	       struct err *e);

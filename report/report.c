@@ -110,6 +110,25 @@ sqlite3_stmt *best_quotes(struct report *r, const char *code, const char *charac
 	return st;
 }
 
+void quote_source(struct buf *b, sqlite3_stmt *q,
+		  void (*esc)(struct buf *b, const char *s))
+{
+	esc(b, db_col_text(q, Q_PARTICIPANT));
+	buf_adds(b, " (");
+	esc(b, db_col_text(q, Q_CHARACTER));
+	buf_adds(b, "), ");
+	esc(b, db_col_text(q, Q_FORMAT));
+	buf_adds(b, " ");
+	esc(b, *db_col_text(q, Q_DATE) ? db_col_text(q, Q_DATE) : "undated");
+	buf_adds(b, ", ");
+	esc(b, db_col_text(q, Q_PATH));
+	buf_addf(b, ":%d", sqlite3_column_int(q, Q_LINE));
+	if (*db_col_text(q, Q_URL)) {
+		buf_adds(b, ", ");
+		esc(b, db_col_text(q, Q_URL));
+	}
+}
+
 /* Says what the report covers, for titles: "2026Q3", a date range, or
  * "all dates"; and whether there is any evidence at all. */
 static int describe_scope(struct report *r, struct err *e)
