@@ -23,11 +23,11 @@ static const struct command commands[] = {
 	{ "tag", cmd_tag, "re-tag every passage with the current codebook" },
 	{ "batches", cmd_batches, "list what was loaded, batch by batch" },
 	{ "forget", cmd_forget, "remove a batch and all that came from it" },
-	{ "analyze", cmd_analyze, "papercut frequency per character" },
-	{ "report", cmd_report, "charts and a workbook" },
+	{ "analyze", cmd_analyze, "what hurts whom: counts, trends, over-representation" },
+	{ "report", cmd_report, "the quarterly report: HTML, workbook, charts, briefs" },
 	{ "search", cmd_search, "evidence passages, best first" },
 	{ "show", cmd_show, "one passage with its context and source" },
-	{ "export", cmd_export, "codings or participants as CSV" },
+	{ "export", cmd_export, "codings, participants or passages as CSV" },
 	{ "codebook", cmd_codebook, "check a codebook" },
 };
 
