@@ -124,6 +124,19 @@ void progress_show(struct progress *p, const char *fmt, ...)
 	fflush(stderr);
 }
 
+void progress_eta(struct progress *p, const char *what, double done, double total,
+		  size_t items, size_t nitems, long passages)
+{
+	double t = now_seconds() - p->start, left;
+
+	if (!p->on)
+		return;
+	left = done > 0 && total > done ? t * (total - done) / done : 0;
+	progress_show(p, "%s: %zu/%zu, %.0f/%.0f MB, %.0f passages/s, ETA %ldm%02lds",
+		      what, items, nitems, done / 1048576, total / 1048576,
+		      t > 0 ? passages / t : 0, (long)left / 60, (long)left % 60);
+}
+
 void progress_done(struct progress *p)
 {
 	if (p->on) {

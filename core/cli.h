@@ -59,6 +59,9 @@ struct progress {
 void progress_start(struct progress *p);
 void progress_show(struct progress *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* "WHAT: 12/400 files, 35/810 MB, 2100 passages/s, ETA 6m" */
+void progress_eta(struct progress *p, const char *what, double done, double total,
+		  size_t items, size_t nitems, long passages);
 void progress_done(struct progress *p);
 double now_seconds(void);
 

@@ -46,6 +46,7 @@ static const char ingest_help[] =
 struct paths {
 	char **v;
 	size_t n, alloc;
+	off_t bytes;            /* of the files, for progress */
 };
 
 /*
@@ -88,6 +89,8 @@ struct ingest {
 	struct paths *bad;
 	struct progress *prog;
 	int fatal;              /* a database error: the batch is lost */
+	off_t done_bytes, total_bytes;
+	size_t nfiles;
 };
 
 
@@ -126,7 +129,7 @@ static void walk(const char *dir, struct paths *out, int depth)
 			if (S_ISDIR(st.st_mode))
 				walk(path.data, out, depth + 1);
 			else if (S_ISREG(st.st_mode) && reader_takes(path.data))
-				paths_add(out, path.data);
+				paths_add(out, path.data), out->bytes += st.st_size;
 		}
 		free(names[i]);
 	}
@@ -152,6 +155,7 @@ static int expand(const char *arg, struct paths *out, struct err *e)
 	if (!S_ISREG(st.st_mode))
 		return err_set(e, E_DATA, "%s: not a regular file", arg);
 	paths_add(out, arg);
+	out->bytes += st.st_size;
 	return 0;
 }
 
@@ -513,7 +517,9 @@ static int store(void *ctx, size_t i)
 	long dups = ing->duplicates;
 	int rc = 0;
 
-	progress_show(ing->prog, "ingest: %zu files, %ld passages", i + 1, ing->passages);
+	ing->done_bytes += job->bytes;
+	progress_eta(ing->prog, "ingest", (double)ing->done_bytes, (double)ing->total_bytes,
+		     i + 1, ing->nfiles, ing->passages);
 	free(ing->last_name);
 	ing->last_name = NULL;
 	if (e->code)
@@ -732,6 +738,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 		goto out;
 	progress_start(&prog);
 	ing.files = files.v;
+	ing.nfiles = files.n;
+	ing.total_bytes = files.bytes;
 	ing.window = 2 * (size_t)o.threads + 2;
 	ing.jobs = xcalloc(ing.window, sizeof(*ing.jobs));
 	ing.matchers = xcalloc((size_t)o.threads, sizeof(*ing.matchers));

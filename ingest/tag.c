@@ -289,6 +289,7 @@ struct tag_ctx {
 	sqlite3_stmt **reads;
 	struct matcher *matchers;
 	struct progress *prog;
+	size_t nchunks;
 };
 
 static void tag_work(void *ctx, size_t i, int w)
@@ -342,7 +343,8 @@ static int tag_done(void *ctx, size_t i)
 	for (size_t k = 0; k < job->n; k++)
 		if (tagger_store(c->t, job->ids[k], job->m + job->first[k], job->count[k], &job->e))
 			return job->e.code;
-	progress_show(c->prog, "tag: %ld passages, %ld codings", c->t->passages, c->t->codings);
+	progress_eta(c->prog, "tag", (double)(i + 1), (double)c->nchunks, i + 1, c->nchunks,
+		     c->t->passages);
 	return 0;
 }
 
@@ -430,8 +432,8 @@ int cmd_tag(int argc, char **argv, struct err *e)
 		matcher_init(&c.matchers[w], &cb);
 		c.matchers[w].plain = o.plain;
 	}
-	rc = pool_run(hi >= c.lo ? (size_t)((hi - c.lo) / TAG_CHUNK + 1) : 0, o.threads,
-		      c.window, tag_work, tag_done, &c);
+	c.nchunks = hi >= c.lo ? (size_t)((hi - c.lo) / TAG_CHUNK + 1) : 0;
+	rc = pool_run(c.nchunks, o.threads, c.window, tag_work, tag_done, &c);
 	progress_done(&prog);
 	if (rc) {
 		for (size_t i = 0; i < c.window; i++)
