@@ -73,7 +73,7 @@ int cli_open_db_reading(struct db *db, struct err *e)
 {
 	if (cli_open_db(db, e))
 		return e->code;
-	return db_exec(db, "PRAGMA mmap_size = 4294967296", e);
+	return db_exec(db, "PRAGMA mmap_size = 4294967296; PRAGMA temp_store = MEMORY", e);
 }
 
 int cli_load_codebook(struct codebook *cb, struct err *e)

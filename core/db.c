@@ -192,7 +192,7 @@ int db_open(struct db *db, const char *path, struct err *e)
 	 * spilled to the WAL and read back (32 MB, within ingest's memory
 	 * budget of 100 MB) */
 	return db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-		       " PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY", e);
+		       " PRAGMA cache_size = -28672", e);
 }
 
 void db_close(struct db *db)

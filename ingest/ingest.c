@@ -91,6 +91,7 @@ struct ingest {
 	int fatal;              /* a database error: the batch is lost */
 	off_t done_bytes, total_bytes;
 	size_t nfiles;
+	int bulk;               /* secondary indexes dropped for the batch */
 };
 
 
@@ -424,6 +425,44 @@ static int store_doc(struct ingest *ing, struct job *job, struct err *e)
 	return 0;
 }
 
+/*
+ * A batch that adds more passages than the database holds is stored
+ * faster without the passage indexes that only reads use: they are built
+ * again, sorted, at its end (inserting into them row by row, in random
+ * order, is what slows a large batch down once they outgrow the cache).
+ * Inside the batch's transaction, so a failure puts them back as well.
+ */
+#define BYTES_PER_PASSAGE 160   /* about, in the formats papercut reads */
+
+static const char bulk_indexes[] =
+	"CREATE INDEX passage_participant ON passage(participant_id);"
+	"CREATE INDEX passage_date ON passage(date);";
+
+static int bulk_begin(struct ingest *ing, struct db *db, off_t bytes, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM passage", e);
+	long have = 0;
+
+	if (!st)
+		return e->code;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		have = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (bytes / BYTES_PER_PASSAGE < have || bytes < (16 << 20))
+		return 0;
+	ing->bulk = 1;
+	return db_exec(db, "DROP INDEX IF EXISTS passage_participant;"
+		       " DROP INDEX IF EXISTS passage_date", e);
+}
+
+static int bulk_end(struct ingest *ing, struct db *db, struct err *e)
+{
+	if (!ing->bulk)
+		return 0;
+	progress_show(ing->prog, "ingest: indexing");
+	return db_exec(db, bulk_indexes, e);
+}
+
 /* Whether `d`'s front-matter character is one of the codebook's. */
 static int check_override(const struct codebook *cb, const struct doc *d, struct err *e)
 {
@@ -734,7 +773,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	if ((rc = tagger_begin(&ing.tagger, &db, &cb, 0, e)) ||
 	    (rc = db_exec(&db, "CREATE TEMP TABLE IF NOT EXISTS ingest_mark(id);"
 			  " DELETE FROM ingest_mark;"
-			  " INSERT INTO ingest_mark SELECT coalesce(max(id), 0) FROM passage", e)))
+			  " INSERT INTO ingest_mark SELECT coalesce(max(id), 0) FROM passage", e)) ||
+	    (rc = bulk_begin(&ing, &db, files.bytes, e)))
 		goto out;
 	progress_start(&prog);
 	ing.files = files.v;
@@ -757,6 +797,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 		goto out;
 	}
 	progress_done(&prog);
+	if ((rc = bulk_end(&ing, &db, e)))
+		goto out;
 	/* the full-text index of the batch's passages, in one statement */
 	progress_show(&prog, "ingest: indexing %ld passages", ing.passages);
 	if ((rc = db_exec(&db, "INSERT INTO passage_fts(rowid, text) SELECT id, text"
