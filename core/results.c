@@ -25,6 +25,8 @@ static const char results_sql[] =
 	"DROP TABLE IF EXISTS temp.r_pair;"
 	"DROP TABLE IF EXISTS temp.r_sources;"
 	"DROP TABLE IF EXISTS temp.r_hit;"
+	"DROP TABLE IF EXISTS temp.r_part;"
+	"CREATE TEMP TABLE r_part(participant_id INTEGER PRIMARY KEY, character TEXT);"
 	"DROP TABLE IF EXISTS temp.r_pc;"
 	"CREATE TEMP TABLE r_tpassage(passage_id INTEGER PRIMARY KEY, source_id INTEGER,"
 	" participant_id INTEGER, character TEXT, date TEXT, quarter TEXT, format TEXT,"
@@ -77,17 +79,34 @@ static const char results_sql[] =
 	" SELECT key AS theme, key_pos AS theme_pos, character, char_pos,"
 	"  passages, participants, n, share, lo, hi FROM r_stats WHERE level = 'theme';";
 
-/* Every filter but the dates: trends need the quarters around. */
+/* Pieces of the scans below. */
+#define IN_RANGE \
+	"(:since IS NULL OR substr(p.date, 1, 10) >= :since)" \
+	" AND (:until IS NULL OR substr(p.date, 1, 10) <= :until)"
+#define QUARTER_OF_DATE \
+	"iif(p.date IS NULL, NULL, substr(p.date, 1, 4) || 'Q' ||" \
+	" ((CAST(substr(p.date, 6, 2) AS INTEGER) + 2) / 3))"
+#define CHARACTER_OF_PT \
+	"iif(pt.character IN (SELECT id FROM code WHERE kind = 'character')," \
+	" pt.character, 'unknown')"
+
+/*
+ * The participants in scope (the denominators: any passage of theirs in
+ * scope), then the coded passages in scope with every filter but the
+ * dates (trends need the quarters around the range).
+ */
 static const char scope_sql[] =
+	"INSERT INTO r_part SELECT pt.id, " CHARACTER_OF_PT " FROM participant pt"
+	" WHERE (:character IS NULL OR pt.character = :character) AND EXISTS (SELECT 1"
+	"  FROM passage p JOIN source s ON s.id = p.source_id JOIN batch b ON b.id = s.batch_id"
+	"  WHERE p.participant_id = pt.id AND p.interviewer = 0"
+	"  AND (:kind IS NULL OR s.format = :kind) AND (:batch IS NULL OR b.name = :batch)"
+	"  AND " IN_RANGE ");"
 	"INSERT INTO r_tpassage"
-	" SELECT p.id, s.id, p.participant_id,"
-	"  iif(pt.character IN (SELECT id FROM code WHERE kind = 'character'),"
-	"   pt.character, 'unknown'), p.date,"
-	"  iif(p.date IS NULL, NULL, substr(p.date, 1, 4) || 'Q' ||"
-	"   ((CAST(substr(p.date, 6, 2) AS INTEGER) + 2) / 3)), s.format, b.name,"
-	"  (:since IS NULL OR substr(p.date, 1, 10) >= :since)"
-	"  AND (:until IS NULL OR substr(p.date, 1, 10) <= :until)"
-	" FROM passage p"
+	" SELECT p.id, s.id, p.participant_id, " CHARACTER_OF_PT ", p.date, "
+	QUARTER_OF_DATE ", s.format, b.name, " IN_RANGE
+	" FROM (SELECT DISTINCT passage_id FROM coding) c"
+	" JOIN passage p ON p.id = c.passage_id"
 	" JOIN source s ON s.id = p.source_id"
 	" JOIN batch b ON b.id = s.batch_id"
 	" JOIN participant pt ON pt.id = p.participant_id"
@@ -96,6 +115,17 @@ static const char scope_sql[] =
 	"  AND (:batch IS NULL OR b.name = :batch)"
 	"  AND (:character IS NULL OR pt.character = :character)";
 
+/* Sources per quarter and kind over the series (needs r_quarter): a
+ * source counts in the quarter of its date, or of its first passage's. */
+static const char sources_sql[] =
+	"INSERT INTO r_sources SELECT q, format, count(*) FROM"
+	" (SELECT s.format, (SELECT " QUARTER_OF_DATE " FROM passage p"
+	"   WHERE p.source_id = s.id AND p.seq = (SELECT min(seq) FROM passage"
+	"   WHERE source_id = s.id)) AS q"
+	"  FROM source s JOIN batch b ON b.id = s.batch_id"
+	"  WHERE (:kind IS NULL OR s.format = :kind) AND (:batch IS NULL OR b.name = :batch))"
+	" WHERE q IN (SELECT label FROM r_quarter) GROUP BY 1, 2";
+
 static const char codes_sql[] =
 	"INSERT INTO r_key SELECT 'code', id, label, theme, position FROM code"
 	" WHERE kind = 'papercut' AND (:theme IS NULL OR theme = :theme);"
@@ -103,9 +133,6 @@ static const char codes_sql[] =
 	" WHERE kind = 'papercut' AND (:theme IS NULL OR theme = :theme) GROUP BY theme";
 
 static const char characters_sql[] =
-	"CREATE TEMP TABLE IF NOT EXISTS r_part(participant_id INTEGER PRIMARY KEY, character TEXT);"
-	"DELETE FROM r_part;"
-	"INSERT OR IGNORE INTO r_part SELECT participant_id, character FROM r_passage;"
 	"INSERT INTO r_character"
 	" SELECT k.id, k.position, coalesce(x.n, 0) FROM code k LEFT JOIN"
 	"  (SELECT character, count(*) AS n FROM r_part GROUP BY 1) x ON x.character = k.id"
@@ -151,9 +178,6 @@ static const char trends_sql[] =
 	"   count(*) AS passages FROM coding c JOIN r_tpassage rp ON rp.passage_id = c.passage_id"
 	"   GROUP BY 1, 2) t ON t.code_id = k.key AND t.quarter = q.label"
 	" WHERE k.level = 'code';"
-	"INSERT INTO r_sources"
-	" SELECT q.label, rp.format, count(DISTINCT rp.source_id) FROM r_quarter q"
-	" JOIN r_tpassage rp ON rp.quarter = q.label GROUP BY 1, 2;"
 	"CREATE TEMP VIEW IF NOT EXISTS r_change AS"
 	" SELECT t.code_id, k.label, k.theme, k.position AS code_pos, t.quarter,"
 	"  t.participants, t.passages, t.rank,"
@@ -347,6 +371,7 @@ int results_compute(struct db *db, const struct filter *f, struct err *e)
 	    db_exec(db, characters_sql, e) ||
 	    make_quarters(db, f, e) ||
 	    db_exec(db, trends_sql, e) ||
+	    run_filtered(db, sources_sql, f, e) ||
 	    over_representation(db, e))
 		return e->code;
 	return 0;
