@@ -88,7 +88,6 @@ struct ingest {
 	int keep_going;
 	struct paths *bad;
 	struct progress *prog;
-	int fatal;              /* a database error: the batch is lost */
 	off_t done_bytes, total_bytes;
 	size_t nfiles;
 	int bulk;               /* secondary indexes dropped for the batch */
@@ -266,15 +265,16 @@ static int participant(struct ingest *ing, const char *name, sqlite3_int64 *id,
 	return 0;
 }
 
-static int store_participant(struct ingest *ing, struct doc *d, char **name,
-			     sqlite3_int64 *pid, struct err *e)
+/* The document's participant (front matter, else the file name) unless
+ * its passages name their own; *pid 0 then. */
+static int store_participant(struct ingest *ing, struct doc *d, sqlite3_int64 *pid,
+			     struct err *e)
 {
 	sqlite3_stmt *st;
 
 	*pid = 0;
 	if (!d->participant && (!d->nspans || d->spans[0].participant == NULL))
 		d->participant = path_stem(d->path);
-	*name = d->participant;
 	if (!d->participant)
 		return 0;   /* many authors: each passage names its own */
 	if (participant(ing, d->participant, pid, e))
@@ -367,13 +367,12 @@ static int store_doc(struct ingest *ing, struct job *job, struct err *e)
 	sqlite3_int64 pid, sid;
 	sqlite3_stmt *st;
 	size_t chars = 0, at = 0;
-	char *name;
 
 	if (!ing->batch_id &&
 	    find_or_add(ing->db, STMT_BATCH_FIND, STMT_BATCH_ADD, ing->batch_name,
 			&ing->batch_id, e))
 		return e->code;
-	if (store_participant(ing, d, &name, &pid, e) || store_attrs(ing, d, pid, e))
+	if (store_participant(ing, d, &pid, e) || store_attrs(ing, d, pid, e))
 		return e->code;
 
 	if (!(st = db_stmt(ing->db, STMT_SOURCE_ADD, e)))
@@ -421,7 +420,6 @@ static int store_doc(struct ingest *ing, struct job *job, struct err *e)
 		if (store_passage(ing, job, sid, pid, i, start_char, end_char, e))
 			return e->code;
 	}
-	(void)name;
 	return 0;
 }
 
@@ -611,8 +609,7 @@ bad:
 	}
 	rc = e->code;
 	goto out;
-fatal:
-	ing->fatal = 1;
+fatal:          /* a database error: the batch is lost, --keep-going or not */
 	rc = e->code ? e->code : E_DATA;
 out:
 	if (!rc)
