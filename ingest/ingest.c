@@ -785,6 +785,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	ing.keep_going = o.keep_going;
 	ing.bad = &bad;
 	ing.prog = &prog;
+	readers_init();
 	if ((rc = pool_run(files.n, o.threads, ing.window, prepare, store, &ing))) {
 		/* the failing file's error is in its slot */
 		for (size_t i = 0; i < ing.window; i++)

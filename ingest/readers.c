@@ -1,7 +1,15 @@
+#include <jansson.h>
+#include <libxml/parser.h>
 #include <string.h>
 #include <strings.h>
 
 #include "readers.h"
+
+void readers_init(void)
+{
+	xmlInitParser();
+	json_object_seed(0);
+}
 
 const struct reader readers[] = {
 	{ "transcript", ".txt/.md with 'Name: text' turns", 0, text_read },

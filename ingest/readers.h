@@ -21,6 +21,11 @@ extern const size_t nreaders;
 
 const struct reader *reader_named(const char *name);
 
+/* Readers run on worker threads: the libraries that set themselves up on
+ * first use (libxml2, jansson's hash seed) are set up here, on the main
+ * thread, before any worker starts. */
+void readers_init(void);
+
 /* Whether the file, by its extension, is read as bytes (docx). */
 int reader_binary(const char *path);
 
