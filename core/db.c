@@ -33,6 +33,7 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	      "ALTER TABLE passage ADD COLUMN tagged INTEGER NOT NULL DEFAULT 1;"
 	      "UPDATE passage SET date = (SELECT date FROM source WHERE id = passage.source_id);"
 	      "CREATE INDEX passage_date ON passage(date);"
+	      "CREATE INDEX source_path ON source(path);"
 	      "CREATE UNIQUE INDEX passage_platform ON passage(platform_id)"
 	      " WHERE platform_id IS NOT NULL;"
 	      "CREATE TABLE attr_coding (participant_id INTEGER NOT NULL"

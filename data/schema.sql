@@ -53,6 +53,7 @@ CREATE TABLE source (
 	text            TEXT          -- the stored text passages point into (v2)
 );
 CREATE INDEX source_batch ON source(batch_id);
+CREATE INDEX source_path ON source(path);   -- a file ingested again replaces its old self
 CREATE INDEX source_participant ON source(participant_id);
 
 -- A speaker turn, a paragraph, a post or an answer. Offsets point into the

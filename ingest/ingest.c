@@ -436,10 +436,18 @@ static const char bulk_indexes[] =
 	"CREATE INDEX passage_participant ON passage(participant_id);"
 	"CREATE INDEX passage_date ON passage(date);";
 
-static int bulk_begin(struct ingest *ing, struct db *db, off_t bytes, struct err *e)
+/*
+ * Decides, before the batch's transaction, whether it is a bulk load.
+ * One also goes through a rollback journal: a transaction of gigabytes
+ * makes the WAL as large and slow to search, where a rollback journal
+ * keeps each page's old image once. The database goes back to WAL after
+ * (bulk_finish); should switching fail (another connection), it stays.
+ */
+static int bulk_decide(struct ingest *ing, struct db *db, off_t bytes, struct err *e)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM passage", e);
 	long have = 0;
+	struct err ignore = ERR_INIT;
 
 	if (!st)
 		return e->code;
@@ -449,8 +457,24 @@ static int bulk_begin(struct ingest *ing, struct db *db, off_t bytes, struct err
 	if (bytes / BYTES_PER_PASSAGE < have || bytes < (16 << 20))
 		return 0;
 	ing->bulk = 1;
+	db_exec(db, "PRAGMA journal_mode = TRUNCATE", &ignore);
+	return 0;
+}
+
+static int bulk_begin(struct ingest *ing, struct db *db, struct err *e)
+{
+	if (!ing->bulk)
+		return 0;
 	return db_exec(db, "DROP INDEX IF EXISTS passage_participant;"
 		       " DROP INDEX IF EXISTS passage_date", e);
+}
+
+static void bulk_finish(struct ingest *ing, struct db *db)
+{
+	struct err ignore = ERR_INIT;
+
+	if (ing->bulk)
+		db_exec(db, "PRAGMA journal_mode = WAL", &ignore);
 }
 
 static int bulk_end(struct ingest *ing, struct db *db, struct err *e)
@@ -764,14 +788,15 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	ing.db = &db;
 	ing.cb = &cb;
 
-	if ((rc = db_exec(&db, "BEGIN IMMEDIATE", e)))
+	if ((rc = bulk_decide(&ing, &db, files.bytes, e)) ||
+	    (rc = db_exec(&db, "BEGIN IMMEDIATE", e)))
 		goto out;
 	in_tx = 1;
 	if ((rc = tagger_begin(&ing.tagger, &db, &cb, 0, e)) ||
 	    (rc = db_exec(&db, "CREATE TEMP TABLE IF NOT EXISTS ingest_mark(id);"
 			  " DELETE FROM ingest_mark;"
 			  " INSERT INTO ingest_mark SELECT coalesce(max(id), 0) FROM passage", e)) ||
-	    (rc = bulk_begin(&ing, &db, files.bytes, e)))
+	    (rc = bulk_begin(&ing, &db, e)))
 		goto out;
 	progress_start(&prog);
 	ing.files = files.v;
@@ -831,6 +856,7 @@ out:
 
 		db_exec(&db, "ROLLBACK", &ignore);
 	}
+	bulk_finish(&ing, &db);
 	if (ing.db)
 		tagger_release(&ing.tagger);
 	db_close(&db);
