@@ -454,7 +454,7 @@ static int bulk_decide(struct ingest *ing, struct db *db, off_t bytes, struct er
 	if (sqlite3_step(st) == SQLITE_ROW)
 		have = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	if (bytes / BYTES_PER_PASSAGE < have || bytes < (16 << 20))
+	if (bytes / BYTES_PER_PASSAGE < have || bytes < (1 << 20))
 		return 0;
 	ing->bulk = 1;
 	db_exec(db, "PRAGMA journal_mode = TRUNCATE", &ignore);
