@@ -75,11 +75,12 @@ demo: deps
 	rm -f out/demo.db out/demo.db-wal out/demo.db-shm
 	@mkdir -p out
 	./papercut --db out/demo.db ingest --batch sample data/sample
-	./papercut --db out/demo.db analyze
+	./papercut --db out/demo.db analyze --table matrix
 	./papercut --db out/demo.db report --out out
 	@echo
-	@echo "The report is in $(CURDIR)/out (papercuts.xlsx, papercuts-by-character.svg/.png);"
-	@echo "the database is out/demo.db: try ./papercut --db out/demo.db search 'gdb'"
+	@echo "The report is in $(CURDIR)/out: open out/index.html in a browser;"
+	@echo "also papercuts.xlsx, the charts (.svg, .png) and briefs/<character>.md."
+	@echo "The database is out/demo.db: try ./papercut --db out/demo.db search gdb"
 
 # make bench MB=1024 for the 1 GB run of BENCHMARKS.md
 MB ?= 100

@@ -11,7 +11,8 @@ static const char analyze_usage[] =
 static const char analyze_help[] =
 	"What hurts whom, with numbers that can be defended. Interviewer turns\n"
 	"never count; a participant counts once per papercut.\n\n"
-	"Tables (text shows them all; --csv one, --table; --json all):\n"
+	"Tables (text shows them all, or the one --table names; --csv one,\n"
+	"--table; --json all):\n"
 	"  matrix   each papercut x character: passages, participants and their\n"
 	"           share of the character's n participants (Wilson 95% interval)\n"
 	"  themes   the same per theme\n"
@@ -238,27 +239,43 @@ static int print_pairs(struct db *db, struct err *e)
 	return 0;
 }
 
-static int print_text(struct db *db, struct err *e)
+static int print_matrix(struct db *db, struct err *e)
 {
 	if (print_grid(db, "papercut",
 		       "SELECT m.code_id, m.participants, m.share, m.passages FROM r_matrix m"
 		       " JOIN r_matrix t ON t.code_id = m.code_id AND t.character = 'total'"
 		       " ORDER BY t.participants DESC, t.passages DESC, m.code_pos, m.char_pos", e))
 		return e->code;
-	printf("\neach cell: participants, share of the character's participants (n), passages\n\n");
-	if (print_grid(db, "theme",
-		       "SELECT m.theme, m.participants, m.share, m.passages FROM r_themes m"
-		       " JOIN r_themes t ON t.theme = m.theme AND t.character = 'total'"
-		       " ORDER BY t.participants DESC, t.passages DESC, m.theme_pos, m.char_pos", e))
-		return e->code;
-	putchar('\n');
-	if (print_trends(db, e))
-		return e->code;
-	putchar('\n');
-	if (print_over(db, e))
-		return e->code;
-	putchar('\n');
-	return print_pairs(db, e);
+	printf("\neach cell: participants, share of the character's participants (n), passages\n");
+	return 0;
+}
+
+static int print_themes(struct db *db, struct err *e)
+{
+	return print_grid(db, "theme",
+			  "SELECT m.theme, m.participants, m.share, m.passages FROM r_themes m"
+			  " JOIN r_themes t ON t.theme = m.theme AND t.character = 'total'"
+			  " ORDER BY t.participants DESC, t.passages DESC, m.theme_pos, m.char_pos", e);
+}
+
+/* The tables as text, in the order of `tables`; `only` picks one. */
+static int print_text(struct db *db, const struct table *only, struct err *e)
+{
+	static int (*const print[])(struct db *, struct err *) = {
+		print_matrix, print_themes, print_trends, print_over, print_pairs,
+	};
+	int first = 1;
+
+	for (size_t i = 0; i < sizeof(print) / sizeof(*print); i++) {
+		if (only && only != &tables[i])
+			continue;
+		if (!first)
+			putchar('\n');
+		first = 0;
+		if (print[i](db, e))
+			return e->code;
+	}
+	return 0;
 }
 
 /* JSON is made by SQLite's JSON functions, never by hand. */
@@ -315,8 +332,8 @@ int cmd_analyze(int argc, char **argv, struct err *e)
 		return err_set(e, E_USAGE, "analyze takes no operands (usage: %s)", analyze_usage);
 	if ((rc = cli_open_db_reading(&db, e)) || (rc = results_compute(&db, &o.f, e)))
 		goto out;
-	if (o.format == FMT_TEXT && !o.table) {
-		rc = print_text(&db, e);
+	if (o.format == FMT_TEXT) {
+		rc = print_text(&db, o.table, e);
 		goto out;
 	}
 	st = db_prepare(&db, o.format == FMT_JSON ? json_sql

@@ -65,6 +65,9 @@ pin                      0    0%    0   1  100%    1   0    0%    0   1   25%   
 each cell: participants, share of the character's participants (n), passages
 OUT
 test_cmp want.txt got.head
+# one table as text
+$PAPERCUT --db t.db analyze --table matrix >got.matrix
+test_cmp want.txt got.matrix
 
 # themes, trends, over-representation and pairs, worked out by hand:
 #   trends over 2026Q1..Q3 (the newest source is 2026-07-01):
