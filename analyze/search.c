@@ -143,6 +143,87 @@ static int check_known(struct db *db, const char *sql, const char *what,
 	return 0;
 }
 
+struct ranked_hit {
+	sqlite3_int64 id;
+	double score;
+	char *date;
+};
+
+/* bm25 first (lower is better), ties newest first, then by id */
+static int by_score_date(const void *x, const void *y)
+{
+	const struct ranked_hit *a = x, *b = y;
+	int c;
+
+	if (a->score != b->score)
+		return a->score < b->score ? -1 : 1;
+	if (!a->date != !b->date)
+		return a->date ? -1 : 1;       /* undated last */
+	if (a->date && (c = strcmp(b->date, a->date)))
+		return c;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/*
+ * Steps `st` (hits in bm25 order) until it holds `limit` hits and every
+ * hit tied with the last of them, sorts the ties by date and stores the
+ * first limit + 1 in s_hit (one more says there are more). Returns what
+ * sqlite3_step() returned last: SQLITE_DONE when all went well.
+ */
+static int stream_hits(struct db *db, sqlite3_stmt *st, long limit, struct err *e)
+{
+	struct ranked_hit *h = NULL;
+	size_t n = 0, alloc = 0;
+	sqlite3_stmt *ins = NULL;
+	int rc, more = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		double score = sqlite3_column_double(st, 1);
+
+		if (n >= (size_t)limit && score != h[limit - 1].score) {
+			more = 1;
+			break;
+		}
+		ALLOC_GROW(h, n + 1, alloc);
+		h[n].id = sqlite3_column_int64(st, 0);
+		h[n].score = score;
+		h[n].date = sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL
+			    : xstrdup(db_col_text(st, 2));
+		n++;
+	}
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	if (rc != SQLITE_DONE)
+		goto out;
+	if (n > 1)
+		qsort(h, n, sizeof(*h), by_score_date);
+	if (!(ins = db_prepare(db, "INSERT INTO s_hit(passage_id, score) VALUES (?1, ?2)", e))) {
+		rc = SQLITE_ERROR;
+		goto out;
+	}
+	for (size_t i = 0; i < n && i <= (size_t)limit; i++) {
+		sqlite3_bind_int64(ins, 1, h[i].id);
+		sqlite3_bind_double(ins, 2, h[i].score);
+		if (db_step_done(db, ins, e, "searching")) {
+			rc = SQLITE_ERROR;
+			goto out;
+		}
+	}
+	if (more && n <= (size_t)limit) {
+		/* the row after the ties: only to say that more match */
+		sqlite3_bind_int64(ins, 1, sqlite3_column_int64(st, 0));
+		sqlite3_bind_double(ins, 2, sqlite3_column_double(st, 1));
+		if (db_step_done(db, ins, e, "searching"))
+			rc = SQLITE_ERROR;
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(h[i].date);
+	free(h);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
 static int find_hits(struct db *db, struct search *s, struct err *e)
 {
 	struct buf sql = BUF_INIT;
@@ -178,7 +259,13 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 	/* Fixed pieces only. Without a query, a --code drives the search
 	 * from the coding index; else the date index lists newest first and
 	 * stops at the limit. All hits are kept only for --count. */
-	if (s->query)
+	if (s->query && !s->count)
+		/* in bm25 order as FTS5 hands it out: read only as far as the
+		 * limit and the ties at it (stream_hits) */
+		buf_addf(&sql, "SELECT p.id, f.rank, p.date"
+			 " FROM passage_fts f JOIN passage p ON p.id = f.rowid%s"
+			 " AND passage_fts MATCH :query ORDER BY f.rank", hit_filters);
+	else if (s->query)
 		buf_addf(&sql, "INSERT INTO s_hit(passage_id, score) SELECT p.id, f.rank"
 			 " FROM passage_fts f JOIN passage p ON p.id = f.rowid%s"
 			 " AND passage_fts MATCH :query"
@@ -192,7 +279,8 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 		buf_addf(&sql, "INSERT INTO s_hit(passage_id, score) SELECT p.id, NULL"
 			 " FROM passage p%s"
 			 " ORDER BY p.date DESC NULLS LAST, p.source_id, p.seq", hit_filters);
-	buf_adds(&sql, " LIMIT :limit");
+	if (!s->query || s->count)
+		buf_adds(&sql, " LIMIT :limit");
 	if (!(st = db_prepare(db, sql.data, e))) {
 		rc = e->code;
 		goto out;
@@ -209,9 +297,10 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 	bind_named(st, ":until", until);
 	bind_named(st, ":theme", s->f.theme);
 	/* one more than shown, to know whether there are more */
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
-			   s->count ? -1 : s->limit + 1);
-	step = sqlite3_step(st);
+	if (sqlite3_bind_parameter_index(st, ":limit"))
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
+				   s->count ? -1 : s->limit + 1);
+	step = s->query && !s->count ? stream_hits(db, st, s->limit, e) : sqlite3_step(st);
 	if (step != SQLITE_DONE && s->query &&
 	    (sqlite3_errcode(db->h) & 0xff) == SQLITE_ERROR) {
 		/* FTS5 parses the query as the statement runs: its complaint is

@@ -13,10 +13,12 @@ $PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest s >/dev/null
 
 # hits as "source:line", in order
 hits() {
-	$PAPERCUT --db t.db search "$@" --format csv | $PYTHON -c '
+	# not in a pipeline: a failing search must fail the test
+	$PAPERCUT --db t.db search "$@" --format csv >hits.csv || fail "search $* failed"
+	$PYTHON -c '
 import csv, sys
 rows = list(csv.DictReader(sys.stdin))
-print(" ".join(r["source"] + ":" + r["line"] for r in rows))'
+print(" ".join(r["source"] + ":" + r["line"] for r in rows))' <hits.csv
 }
 
 while IFS='|' read -r want args; do
