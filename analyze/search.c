@@ -117,14 +117,6 @@ static const char hit_filters[] =
 	"  AND NOT EXISTS (SELECT 1 FROM s_code sc WHERE sc.code NOT IN"
 	"   (SELECT code_id FROM coding WHERE passage_id = p.id))";
 
-static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-
-	if (i > 0)
-		db_bind_text(st, i, value);
-}
-
 static int check_known(struct db *db, const char *sql, const char *what,
 		       const char *value, struct err *e)
 {
@@ -228,7 +220,6 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 {
 	struct buf sql = BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	const char *since, *until;
 	int rc = 0, step;
 
 	if (db_exec(db, "DROP TABLE IF EXISTS temp.s_code; DROP TABLE IF EXISTS temp.s_hit;"
@@ -285,17 +276,11 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 		rc = e->code;
 		goto out;
 	}
-	filter_dates(&s->f, &since, &until);
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":interviewer"), s->interviewer);
-	bind_named(st, ":query", s->query);
-	bind_named(st, ":kind", s->f.kind);
-	bind_named(st, ":batch", s->f.batch);
-	bind_named(st, ":character", s->f.character);
-	bind_named(st, ":participant", s->participant);
-	bind_named(st, ":speaker", s->speaker);
-	bind_named(st, ":since", since);
-	bind_named(st, ":until", until);
-	bind_named(st, ":theme", s->f.theme);
+	filter_bind(st, &s->f);
+	db_bind_named(st, ":query", s->query);
+	db_bind_named(st, ":participant", s->participant);
+	db_bind_named(st, ":speaker", s->speaker);
 	/* one more than shown, to know whether there are more */
 	if (sqlite3_bind_parameter_index(st, ":limit"))
 		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),

@@ -57,13 +57,17 @@ void codebook_init(struct codebook *cb)
 	memset(cb, 0, sizeof(*cb));
 }
 
+static void rule_release(struct rule *r)
+{
+	free(r->pattern);
+	free(r->where);
+	pcre2_code_free(r->re);
+}
+
 static void rules_free(struct rule *r, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(r[i].pattern);
-		free(r[i].where);
-		pcre2_code_free(r[i].re);
-	}
+	for (size_t i = 0; i < n; i++)
+		rule_release(&r[i]);
 	free(r);
 }
 
@@ -90,9 +94,7 @@ void codebook_release(struct codebook *cb)
 		rules_free(c->excludes, c->nexcludes);
 		for (size_t k = 0; k < c->nattrs; k++) {
 			free(c->attrs[k].key);
-			free(c->attrs[k].rule.pattern);
-			free(c->attrs[k].rule.where);
-			pcre2_code_free(c->attrs[k].rule.re);
+			rule_release(&c->attrs[k].rule);
 		}
 		free(c->attrs);
 		samples_free(c->examples, c->nexamples);

@@ -65,6 +65,10 @@ int db_step_done(struct db *db, sqlite3_stmt *st, struct err *e,
 /* Binds text or NULL when `s` is NULL. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 
+/* db_bind_text() for the parameter named `name` (":kind"), when the
+ * statement has one. */
+void db_bind_named(sqlite3_stmt *st, const char *name, const char *s);
+
 /* Prepares a one-off statement; finalize it with sqlite3_finalize(). */
 sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct err *e);
 

@@ -193,12 +193,17 @@ static const char trends_sql[] =
 	" LEFT JOIN r_quarter pq ON pq.position = q.position - 1"
 	" LEFT JOIN r_trend p ON p.code_id = t.code_id AND p.quarter = pq.label;";
 
-static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
+void filter_bind(sqlite3_stmt *st, const struct filter *f)
 {
-	int i = sqlite3_bind_parameter_index(st, name);
+	const char *since, *until;
 
-	if (i > 0)
-		db_bind_text(st, i, value);
+	filter_dates(f, &since, &until);
+	db_bind_named(st, ":kind", f->kind);
+	db_bind_named(st, ":batch", f->batch);
+	db_bind_named(st, ":character", f->character);
+	db_bind_named(st, ":theme", f->theme);
+	db_bind_named(st, ":since", since);
+	db_bind_named(st, ":until", until);
 }
 
 void filter_dates(const struct filter *f, const char **since, const char **until)
@@ -216,10 +221,9 @@ void filter_dates(const struct filter *f, const char **since, const char **until
 static int run_filtered(struct db *db, const char *sql, const struct filter *f,
 			struct err *e)
 {
-	const char *since, *until, *tail = sql;
+	const char *tail = sql;
 	int rc = 0;
 
-	filter_dates(f, &since, &until);
 	while (!rc && tail && *tail) {
 		sqlite3_stmt *st = NULL;
 
@@ -227,12 +231,7 @@ static int run_filtered(struct db *db, const char *sql, const struct filter *f,
 			return db_fail(db, e, "computing results");
 		if (!st)
 			break;
-		bind_named(st, ":kind", f->kind);
-		bind_named(st, ":batch", f->batch);
-		bind_named(st, ":character", f->character);
-		bind_named(st, ":theme", f->theme);
-		bind_named(st, ":since", since);
-		bind_named(st, ":until", until);
+		filter_bind(st, f);
 		rc = db_step_done(db, st, e, "computing results");
 		sqlite3_finalize(st);
 	}

@@ -45,6 +45,10 @@ int results_compute(struct db *db, const struct filter *f, struct err *e);
 /* The date range in force: --since/--until narrowed by --quarter. */
 void filter_dates(const struct filter *f, const char **since, const char **until);
 
+/* Binds the filter to the parameters :kind, :batch, :character, :theme,
+ * :since and :until that `st` has. */
+void filter_bind(sqlite3_stmt *st, const struct filter *f);
+
 /* Sets since/until from "2026Q3". */
 int filter_quarter(struct filter *f, const char *q, struct err *e);
 
