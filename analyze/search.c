@@ -12,6 +12,7 @@
 #include "../core/mem.h"
 #include "../core/results.h"
 #include "analyze.h"
+#include "rank.h"
 
 static const char search_usage[] =
 	"papercut search [QUERY] [--code ID]... [filters] [--format text|json|csv|md]";
@@ -97,25 +98,71 @@ static int search_opt(int opt, const char *arg, void *ctx, struct err *e)
 
 /*
  * The hits go into TEMP table s_hit(rank, passage_id, score) so that the
- * output formats, --count and --context read one list. The SQL is made
- * of fixed pieces only; every value the user gave is a bound parameter.
+ * output formats, --count and --context read one list.
+ *
+ * filter_sql() appends `from`, the joins the filters in force need and
+ * "WHERE `where`" with their conditions. The SQL is made of fixed pieces
+ * only; every value the user gave is a bound parameter. Only what is
+ * asked for is joined or tested: each costs a lookup per passage. Dates
+ * are ISO 8601, so `date >= since` and `date < until || '~'` keep the
+ * days whole and let the date index serve them.
  */
-static const char hit_filters[] =
-	" JOIN source s ON s.id = p.source_id"
-	" JOIN batch b ON b.id = s.batch_id"
-	" LEFT JOIN participant pt ON pt.id = p.participant_id"
-	" WHERE (:interviewer OR p.interviewer = 0)"
-	"  AND (:kind IS NULL OR s.format = :kind)"
-	"  AND (:batch IS NULL OR b.name = :batch)"
-	"  AND (:character IS NULL OR pt.character = :character)"
-	"  AND (:participant IS NULL OR pt.name = :participant)"
-	"  AND (:speaker IS NULL OR p.speaker = :speaker COLLATE NOCASE)"
-	"  AND (:since IS NULL OR substr(p.date, 1, 10) >= :since)"
-	"  AND (:until IS NULL OR substr(p.date, 1, 10) <= :until)"
-	"  AND (:theme IS NULL OR EXISTS (SELECT 1 FROM coding c JOIN code k"
-	"   ON k.id = c.code_id WHERE c.passage_id = p.id AND k.theme = :theme))"
-	"  AND NOT EXISTS (SELECT 1 FROM s_code sc WHERE sc.code NOT IN"
-	"   (SELECT code_id FROM coding WHERE passage_id = p.id))";
+static void filter_sql(struct buf *sql, const struct search *s, const char *from,
+		       const char *where, size_t first_code)
+{
+	const char *since, *until;
+
+	filter_dates(&s->f, &since, &until);
+	buf_adds(sql, from);
+	if (s->f.kind || s->f.batch)
+		buf_adds(sql, " JOIN source s ON s.id = p.source_id");
+	if (s->f.character)
+		buf_adds(sql, " JOIN participant pt ON pt.id = p.participant_id");
+	buf_addf(sql, " WHERE %s", where);
+	if (!s->interviewer)
+		buf_adds(sql, " AND p.interviewer = 0");
+	if (s->f.kind)
+		buf_adds(sql, " AND s.format = :kind");
+	if (s->f.batch)
+		buf_adds(sql, " AND s.batch_id = (SELECT id FROM batch WHERE name = :batch)");
+	if (s->f.character)
+		buf_adds(sql, " AND pt.character = :character");
+	if (s->participant)
+		buf_adds(sql, " AND p.participant_id ="
+			 " (SELECT id FROM participant WHERE name = :participant)");
+	if (s->speaker)
+		buf_adds(sql, " AND p.speaker = :speaker COLLATE NOCASE");
+	if (since)
+		buf_adds(sql, " AND p.date >= :since");
+	if (until)
+		buf_adds(sql, " AND p.date < (:until || '~')");
+	if (s->f.theme)
+		buf_adds(sql, " AND EXISTS (SELECT 1 FROM coding c JOIN code k ON k.id = c.code_id"
+			 " WHERE c.passage_id = p.id AND k.theme = :theme)");
+	for (size_t i = first_code; i < s->ncodes; i++)
+		buf_addf(sql, " AND EXISTS (SELECT 1 FROM coding WHERE passage_id = p.id"
+			 " AND code_id = :code%zu)", i);
+}
+
+static sqlite3_stmt *prepare_filtered(struct db *db, const struct search *s,
+				      const char *sql, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+
+	if (!st)
+		return NULL;
+	filter_bind(st, &s->f);
+	db_bind_named(st, ":query", s->query);
+	db_bind_named(st, ":participant", s->participant);
+	db_bind_named(st, ":speaker", s->speaker);
+	for (size_t i = 0; i < s->ncodes; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), ":code%zu", i);
+		db_bind_named(st, name, s->codes[i]);
+	}
+	return st;
+}
 
 static int check_known(struct db *db, const char *sql, const char *what,
 		       const char *value, struct err *e)
@@ -156,63 +203,95 @@ static int by_score_date(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
-/*
- * Steps `st` (hits in bm25 order) until it holds `limit` hits and every
- * hit tied with the last of them, sorts the ties by date and stores the
- * first limit + 1 in s_hit (one more says there are more). Returns what
- * sqlite3_step() returned last: SQLITE_DONE when all went well.
- */
-static int stream_hits(struct db *db, sqlite3_stmt *st, long limit, struct err *e)
+static int insert_hits(struct db *db, const struct ranked_hit *h, size_t n, struct err *e)
 {
-	struct ranked_hit *h = NULL;
-	size_t n = 0, alloc = 0;
-	sqlite3_stmt *ins = NULL;
-	int rc, more = 0;
+	sqlite3_stmt *ins = db_prepare(db, "INSERT INTO s_hit(passage_id, score)"
+				       " VALUES (?1, ?2)", e);
+	int rc = ins ? 0 : e->code;
 
+	for (size_t i = 0; !rc && i < n; i++) {
+		sqlite3_bind_int64(ins, 1, h[i].id);
+		sqlite3_bind_double(ins, 2, h[i].score);
+		rc = db_step_done(db, ins, e, "searching");
+	}
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+/*
+ * A query's hits: every match scored (pc_bm25, analyze/rank.c) and sorted
+ * in C, then the filters tried in that order, a run of tied scores at a
+ * time, until `limit` hits and their ties are found and one more (which
+ * says that more match). The filters cost a lookup per passage tried, so
+ * a query whose best matches pass them stops early. Returns what the
+ * scoring statement's sqlite3_step() returned last: SQLITE_DONE when all
+ * went well; `step_error` says whether that statement failed.
+ */
+static int rank_hits(struct db *db, const struct search *s, int *step_error,
+		     struct err *e)
+{
+	struct ranked_hit *all = NULL, *hit = NULL;
+	size_t n = 0, alloc = 0, nhit = 0, ahit = 0;
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st, *check = NULL;
+	int rc;
+
+	*step_error = 0;
+	if (!(st = prepare_filtered(db, s, "SELECT rowid, pc_bm25(passage_fts, (SELECT sz"
+				    " FROM passage_fts_docsize WHERE id = passage_fts.rowid))"
+				    " FROM passage_fts WHERE passage_fts MATCH :query", e)))
+		return SQLITE_ERROR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		double score = sqlite3_column_double(st, 1);
-
-		if (n >= (size_t)limit && score != h[limit - 1].score) {
-			more = 1;
-			break;
-		}
-		ALLOC_GROW(h, n + 1, alloc);
-		h[n].id = sqlite3_column_int64(st, 0);
-		h[n].score = score;
-		h[n].date = sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL
-			    : xstrdup(db_col_text(st, 2));
+		ALLOC_GROW(all, n + 1, alloc);
+		all[n].id = sqlite3_column_int64(st, 0);
+		all[n].score = sqlite3_column_double(st, 1);
+		all[n].date = NULL;
 		n++;
 	}
-	if (rc == SQLITE_ROW)
-		rc = SQLITE_DONE;
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		*step_error = 1;
 		goto out;
+	}
 	if (n > 1)
-		qsort(h, n, sizeof(*h), by_score_date);
-	if (!(ins = db_prepare(db, "INSERT INTO s_hit(passage_id, score) VALUES (?1, ?2)", e))) {
+		qsort(all, n, sizeof(*all), by_score_date);   /* by score, then id */
+
+	filter_sql(&sql, s, "SELECT p.date FROM passage p", "p.id = :id", 0);
+	if (!(check = prepare_filtered(db, s, sql.data, e))) {
 		rc = SQLITE_ERROR;
 		goto out;
 	}
-	for (size_t i = 0; i < n && i <= (size_t)limit; i++) {
-		sqlite3_bind_int64(ins, 1, h[i].id);
-		sqlite3_bind_double(ins, 2, h[i].score);
-		if (db_step_done(db, ins, e, "searching")) {
-			rc = SQLITE_ERROR;
-			goto out;
+	for (size_t i = 0, j; i < n && nhit <= (size_t)s->limit; i = j) {
+		size_t first = nhit;
+
+		for (j = i; j < n && all[j].score == all[i].score; j++) {
+			sqlite3_bind_int64(check, sqlite3_bind_parameter_index(check, ":id"),
+					   all[j].id);
+			if ((rc = sqlite3_step(check)) == SQLITE_ROW) {
+				ALLOC_GROW(hit, nhit + 1, ahit);
+				hit[nhit] = all[j];
+				if (sqlite3_column_type(check, 0) != SQLITE_NULL)
+					hit[nhit].date = xstrdup(db_col_text(check, 0));
+				nhit++;
+			} else if (rc != SQLITE_DONE) {
+				rc = db_fail(db, e, "searching");
+				goto out;
+			}
+			sqlite3_reset(check);
 		}
+		/* the ties newest first */
+		if (nhit - first > 1)
+			qsort(hit + first, nhit - first, sizeof(*hit), by_score_date);
 	}
-	if (more && n <= (size_t)limit) {
-		/* the row after the ties: only to say that more match */
-		sqlite3_bind_int64(ins, 1, sqlite3_column_int64(st, 0));
-		sqlite3_bind_double(ins, 2, sqlite3_column_double(st, 1));
-		if (db_step_done(db, ins, e, "searching"))
-			rc = SQLITE_ERROR;
-	}
+	rc = insert_hits(db, hit, nhit < (size_t)s->limit + 1 ? nhit : (size_t)s->limit + 1, e)
+	     ? SQLITE_ERROR : SQLITE_DONE;
 out:
-	for (size_t i = 0; i < n; i++)
-		free(h[i].date);
-	free(h);
-	sqlite3_finalize(ins);
+	for (size_t i = 0; i < nhit; i++)
+		free(hit[i].date);
+	free(hit);
+	free(all);
+	sqlite3_finalize(check);
+	sqlite3_finalize(st);
+	buf_release(&sql);
 	return rc;
 }
 
@@ -220,25 +299,15 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 {
 	struct buf sql = BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	int rc = 0, step;
+	int rc = 0, step, step_error = 1;
 
-	if (db_exec(db, "DROP TABLE IF EXISTS temp.s_code; DROP TABLE IF EXISTS temp.s_hit;"
-		    "CREATE TEMP TABLE s_code(code TEXT PRIMARY KEY);"
+	if (db_exec(db, "DROP TABLE IF EXISTS temp.s_hit;"
 		    "CREATE TEMP TABLE s_hit(rank INTEGER PRIMARY KEY, passage_id INTEGER,"
 		    " score REAL)", e))
 		return e->code;
-	for (size_t i = 0; i < s->ncodes; i++) {
+	for (size_t i = 0; i < s->ncodes; i++)
 		if (check_known(db, "SELECT 1 FROM code WHERE id = ?1", "code", s->codes[i], e))
 			return e->code;
-		if (!(st = db_prepare(db, "INSERT OR IGNORE INTO s_code VALUES (?1)", e)))
-			return e->code;
-		sqlite3_bind_text(st, 1, s->codes[i], -1, SQLITE_STATIC);
-		rc = db_step_done(db, st, e, "searching");
-		sqlite3_finalize(st);
-		st = NULL;
-		if (rc)
-			return rc;
-	}
 	if (check_known(db, "SELECT 1 FROM code WHERE id = ?1 AND kind = 'character'"
 			" UNION SELECT 1 WHERE ?1 = 'unknown'", "character", s->f.character, e) ||
 	    check_known(db, "SELECT 1 FROM code WHERE theme = ?1", "theme", s->f.theme, e) ||
@@ -247,46 +316,35 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 			s->participant, e))
 		return e->code;
 
-	/* Fixed pieces only. Without a query, a --code drives the search
-	 * from the coding index; else the date index lists newest first and
-	 * stops at the limit. All hits are kept only for --count. */
-	if (s->query && !s->count)
-		/* in bm25 order as FTS5 hands it out: read only as far as the
-		 * limit and the ties at it (stream_hits) */
-		buf_addf(&sql, "SELECT p.id, f.rank, p.date"
-			 " FROM passage_fts f JOIN passage p ON p.id = f.rowid%s"
-			 " AND passage_fts MATCH :query ORDER BY f.rank", hit_filters);
-	else if (s->query)
-		buf_addf(&sql, "INSERT INTO s_hit(passage_id, score) SELECT p.id, f.rank"
-			 " FROM passage_fts f JOIN passage p ON p.id = f.rowid%s"
-			 " AND passage_fts MATCH :query"
-			 " ORDER BY f.rank, p.date DESC NULLS LAST, p.id", hit_filters);
+	/* A query is ranked (rank_hits), unless --count wants every hit in
+	 * any order. Without a query, a --code drives the search from the
+	 * coding index; else the date index lists newest first and stops at
+	 * the limit (one more than shown: to know whether there are more). */
+	if (s->query && !s->count) {
+		step = rank_hits(db, s, &step_error, e);
+		goto done;
+	}
+	if (s->query)
+		filter_sql(&sql, s, "INSERT INTO s_hit(passage_id) SELECT p.id FROM passage_fts f"
+			   " JOIN passage p ON p.id = f.rowid", "passage_fts MATCH :query", 0);
 	else if (s->ncodes)
-		buf_addf(&sql, "INSERT INTO s_hit(passage_id, score) SELECT p.id, NULL"
-			 " FROM coding c0 JOIN passage p ON p.id = c0.passage_id%s"
-			 " AND c0.code_id = (SELECT min(code) FROM s_code)"
-			 " ORDER BY p.date DESC NULLS LAST, p.source_id, p.seq", hit_filters);
+		filter_sql(&sql, s, "INSERT INTO s_hit(passage_id) SELECT p.id FROM coding c0"
+			   " JOIN passage p ON p.id = c0.passage_id", "c0.code_id = :code0", 1);
 	else
-		buf_addf(&sql, "INSERT INTO s_hit(passage_id, score) SELECT p.id, NULL"
-			 " FROM passage p%s"
-			 " ORDER BY p.date DESC NULLS LAST, p.source_id, p.seq", hit_filters);
-	if (!s->query || s->count)
-		buf_adds(&sql, " LIMIT :limit");
-	if (!(st = db_prepare(db, sql.data, e))) {
+		filter_sql(&sql, s, "INSERT INTO s_hit(passage_id) SELECT p.id FROM passage p",
+			   "1", 0);
+	if (!s->query)
+		buf_adds(&sql, " ORDER BY p.date DESC NULLS LAST, p.source_id, p.seq LIMIT :limit");
+	if (!(st = prepare_filtered(db, s, sql.data, e))) {
 		rc = e->code;
 		goto out;
 	}
-	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":interviewer"), s->interviewer);
-	filter_bind(st, &s->f);
-	db_bind_named(st, ":query", s->query);
-	db_bind_named(st, ":participant", s->participant);
-	db_bind_named(st, ":speaker", s->speaker);
-	/* one more than shown, to know whether there are more */
 	if (sqlite3_bind_parameter_index(st, ":limit"))
 		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
 				   s->count ? -1 : s->limit + 1);
-	step = s->query && !s->count ? stream_hits(db, st, s->limit, e) : sqlite3_step(st);
-	if (step != SQLITE_DONE && s->query &&
+	step = sqlite3_step(st);
+done:
+	if (step != SQLITE_DONE && s->query && step_error &&
 	    (sqlite3_errcode(db->h) & 0xff) == SQLITE_ERROR) {
 		/* FTS5 parses the query as the statement runs: its complaint is
 		 * about the user's words, said in the user's terms */
@@ -304,7 +362,7 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 			     s->query, why.data);
 		buf_release(&why);
 	} else if (step != SQLITE_DONE) {
-		rc = db_fail(db, e, "searching");
+		rc = e->code ? e->code : db_fail(db, e, "searching");
 	}
 out:
 	sqlite3_finalize(st);
@@ -682,7 +740,8 @@ int cmd_search(int argc, char **argv, struct err *e)
 		}
 	}
 	s.tty = isatty(STDOUT_FILENO) && s.format == FMT_TEXT;
-	if ((rc = cli_open_db_reading(&db, e)) || (rc = find_hits(&db, &s, e)))
+	if ((rc = cli_open_db_reading(&db, e)) || (rc = rank_register(db.h, e)) ||
+	    (rc = find_hits(&db, &s, e)))
 		goto out;
 	rc = s.count ? print_counts(&db, &s, e) : print_hits(&db, &s, e);
 out:

@@ -170,6 +170,22 @@ static int db_prepare_schema(struct db *db, struct err *e)
 	return 0;
 }
 
+/* PAPERCUT_PROFILE=1: every statement's wall time on stderr, for finding
+ * where a command spends its time (a developer's tool, not an interface) */
+static int profile_cb(unsigned type, void *ctx, void *p, void *x)
+{
+	char *sql;
+
+	(void)ctx;
+	if (type != SQLITE_TRACE_PROFILE)
+		return 0;
+	sql = sqlite3_expanded_sql(p);
+	fprintf(stderr, "%9.3f ms  %s\n", *(sqlite3_int64 *)x / 1e6,
+		sql ? sql : sqlite3_sql(p));
+	sqlite3_free(sql);
+	return 0;
+}
+
 int db_open(struct db *db, const char *path, struct err *e)
 {
 	struct stat st;
@@ -187,6 +203,8 @@ int db_open(struct db *db, const char *path, struct err *e)
 	}
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, 5000);
+	if (getenv("PAPERCUT_PROFILE"))
+		sqlite3_trace_v2(db->h, SQLITE_TRACE_PROFILE, profile_cb, NULL);
 	if (db_prepare_schema(db, e))
 		return e->code;
 	/* a page cache that holds much of a batch's index pages: fewer pages

@@ -55,6 +55,22 @@ s/s2.txt:7 s/s2.txt:9|--character grace
 s/s2.txt:7 s/s2.txt:9 s/s3.md:5 s/s3.md:7 s/s1.txt:7 s/s1.txt:9|
 CASES
 
+# the ranking is FTS5's bm25: search scores every match with its own
+# function (analyze/rank.c), which must give bm25()'s numbers
+for q in debugger '"poll frames"' 'java OR creme' 'NEAR(debugger frames, 2)' 'cancel*'; do
+	$PAPERCUT --db t.db search "$q" --include-interviewer --format json >scores.json ||
+		fail "search $q failed"
+	check "scores of $q are bm25()'s" "$($PYTHON -c '
+import json, sqlite3, sys
+got = {h["id"]: h["score"] for h in json.load(open("scores.json"))}
+db = sqlite3.connect("t.db")
+want = dict(db.execute("SELECT rowid, bm25(passage_fts) FROM passage_fts"
+                       " WHERE passage_fts MATCH ?", (sys.argv[1],)))
+bad = [i for i in want if i not in got or abs(got[i] - want[i]) > 1e-12 * abs(want[i])]
+print(len(got), "equal" if got and not bad and len(got) == len(want) else bad)' "$q")" \
+		"$(sql t.db "SELECT count(*) FROM passage_fts WHERE passage_fts MATCH '$q'" | sed 's/$/ equal/')"
+done
+
 # context: N turns before and after, clipped at both ends of a conversation
 $PAPERCUT --db t.db search gdb --context 2 --format json >ctx.json
 $PAPERCUT --db t.db search creme --context 2 --format json >end.json
