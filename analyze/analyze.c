@@ -330,7 +330,7 @@ int cmd_analyze(int argc, char **argv, struct err *e)
 		return rc < 0 ? 0 : rc;
 	if (optind < argc)
 		return err_set(e, E_USAGE, "analyze takes no operands (usage: %s)", analyze_usage);
-	if ((rc = cli_open_db_reading(&db, e)) || (rc = results_compute(&db, &o.f, e)))
+	if ((rc = cli_open_db_reading(&db, e)) || (rc = results_compute(&db, &o.f, 0, e)))
 		goto out;
 	if (o.format == FMT_TEXT) {
 		rc = print_text(&db, o.table, e);

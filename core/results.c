@@ -6,6 +6,7 @@
 #include "mem.h"
 #include "results.h"
 #include "stats.h"
+#include "tally.h"
 
 /* z for a two-sided 95% interval */
 #define Z95 "1.959963984540054"
@@ -25,12 +26,11 @@ static const char results_sql[] =
 	"DROP TABLE IF EXISTS temp.r_pair;"
 	"DROP TABLE IF EXISTS temp.r_sources;"
 	"DROP TABLE IF EXISTS temp.r_hit;"
-	"DROP TABLE IF EXISTS temp.r_part;"
-	"CREATE TEMP TABLE r_part(participant_id INTEGER PRIMARY KEY, character TEXT);"
-	"DROP TABLE IF EXISTS temp.r_pc;"
+	"DROP TABLE IF EXISTS temp.r_tcount;"
+	"DROP TABLE IF EXISTS temp.r_first;"
 	"CREATE TEMP TABLE r_tpassage(passage_id INTEGER PRIMARY KEY, source_id INTEGER,"
 	" participant_id INTEGER, character TEXT, date TEXT, quarter TEXT, format TEXT,"
-	" batch TEXT, in_range INTEGER);"
+	" batch TEXT, in_range INTEGER, quotable INTEGER, shown_date TEXT);"
 	"CREATE TEMP VIEW r_passage AS SELECT * FROM r_tpassage WHERE in_range;"
 	"CREATE TEMP TABLE r_character(id TEXT PRIMARY KEY, position INTEGER,"
 	" participants INTEGER);"
@@ -52,10 +52,11 @@ static const char results_sql[] =
 	" PRIMARY KEY (quarter, format));"
 	/* the papercut codings in scope, once, for every count below */
 	"CREATE TEMP TABLE r_hit(passage_id INTEGER, participant_id INTEGER,"
-	" character TEXT, code_id TEXT, theme TEXT);"
-	/* who reported what: a participant counts once per papercut */
-	"CREATE TEMP TABLE r_pc(participant_id INTEGER, code_id TEXT, character TEXT,"
-	" passages INTEGER, PRIMARY KEY (participant_id, code_id)) WITHOUT ROWID;"
+	" character TEXT, code_id TEXT, theme TEXT, quotable INTEGER, shown_date TEXT);"
+	/* papercut x quarter counts, and each papercut's first date (tally.c) */
+	"CREATE TEMP TABLE r_tcount(code_id TEXT, quarter TEXT, participants INTEGER,"
+	" passages INTEGER, PRIMARY KEY (code_id, quarter));"
+	"CREATE TEMP TABLE r_first(code_id TEXT PRIMARY KEY, date TEXT);"
 	/* Wilson score interval: (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n) */
 	"CREATE TEMP VIEW r_stats AS"
 	" SELECT level, key, label, theme, key_pos, character, char_pos, passages,"
@@ -91,20 +92,15 @@ static const char results_sql[] =
 	" pt.character, 'unknown')"
 
 /*
- * The participants in scope (the denominators: any passage of theirs in
- * scope), then the coded passages in scope with every filter but the
- * dates (trends need the quarters around the range).
+ * The coded passages in scope with every filter but the dates (trends
+ * need the quarters around the range), and their papercut codings in the
+ * range: for the outputs that quote passages (RESULTS_PASSAGES).
  */
-static const char scope_sql[] =
-	"INSERT INTO r_part SELECT pt.id, " CHARACTER_OF_PT " FROM participant pt"
-	" WHERE (:character IS NULL OR pt.character = :character) AND EXISTS (SELECT 1"
-	"  FROM passage p JOIN source s ON s.id = p.source_id JOIN batch b ON b.id = s.batch_id"
-	"  WHERE p.participant_id = pt.id AND p.interviewer = 0"
-	"  AND (:kind IS NULL OR s.format = :kind) AND (:batch IS NULL OR b.name = :batch)"
-	"  AND " IN_RANGE ");"
+static const char passages_sql[] =
 	"INSERT INTO r_tpassage"
 	" SELECT p.id, s.id, p.participant_id, " CHARACTER_OF_PT ", p.date, "
-	QUARTER_OF_DATE ", s.format, b.name, " IN_RANGE
+	QUARTER_OF_DATE ", s.format, b.name, " IN_RANGE ","
+	" length(p.text) BETWEEN 60 AND 500, coalesce(p.date, s.date, '')"
 	" FROM (SELECT DISTINCT passage_id FROM coding) c"
 	" JOIN passage p ON p.id = c.passage_id"
 	" JOIN source s ON s.id = p.source_id"
@@ -113,7 +109,14 @@ static const char scope_sql[] =
 	" WHERE p.interviewer = 0"
 	"  AND (:kind IS NULL OR s.format = :kind)"
 	"  AND (:batch IS NULL OR b.name = :batch)"
-	"  AND (:character IS NULL OR pt.character = :character)";
+	"  AND (:character IS NULL OR pt.character = :character)"
+	"  AND " IN_RANGE ";"
+	"INSERT INTO r_hit SELECT rp.passage_id, rp.participant_id, rp.character,"
+	" c.code_id, k.theme, rp.quotable, rp.shown_date"
+	" FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
+	" JOIN r_key k ON k.level = 'code' AND k.key = c.code_id;"
+	"CREATE INDEX r_hit_code ON r_hit(code_id, character, passage_id);"
+	"CREATE INDEX r_hit_passage ON r_hit(passage_id);";
 
 /* Sources per quarter and kind over the series (needs r_quarter): a
  * source counts in the quarter of its date, or of its first passage's. */
@@ -132,39 +135,6 @@ static const char codes_sql[] =
 	"INSERT INTO r_key SELECT 'theme', theme, theme, theme, min(position) FROM code"
 	" WHERE kind = 'papercut' AND (:theme IS NULL OR theme = :theme) GROUP BY theme";
 
-static const char characters_sql[] =
-	"INSERT INTO r_character"
-	" SELECT k.id, k.position, coalesce(x.n, 0) FROM code k LEFT JOIN"
-	"  (SELECT character, count(*) AS n FROM r_part GROUP BY 1) x ON x.character = k.id"
-	" WHERE k.kind = 'character';"
-	"INSERT INTO r_character SELECT 'unknown', 1000000, count(*)"
-	" FROM r_part WHERE character = 'unknown';"
-	"INSERT INTO r_character SELECT 'total', 1000001, count(*) FROM r_part;"
-	"INSERT INTO r_hit SELECT rp.passage_id, rp.participant_id, rp.character,"
-	" c.code_id, k.theme FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
-	" JOIN r_key k ON k.level = 'code' AND k.key = c.code_id;"
-	"CREATE INDEX r_hit_code ON r_hit(code_id, passage_id);"
-	"CREATE INDEX r_hit_passage ON r_hit(passage_id);"
-	"INSERT INTO r_pc SELECT participant_id, code_id, character, count(*) FROM r_hit"
-	" GROUP BY 1, 2;"
-	/* codes, then themes (a passage counts once per theme), each per
-	 * character and in total */
-	"INSERT INTO r_cell"
-	" SELECT 'code', code_id, character, sum(passages), count(*) FROM r_pc GROUP BY 2, 3"
-	" UNION ALL"
-	" SELECT 'code', code_id, 'total', sum(passages), count(*) FROM r_pc GROUP BY 2"
-	" UNION ALL"
-	" SELECT 'theme', theme, character, count(DISTINCT passage_id),"
-	"  count(DISTINCT participant_id) FROM r_hit GROUP BY 2, 3"
-	" UNION ALL"
-	" SELECT 'theme', theme, 'total', count(DISTINCT passage_id),"
-	"  count(DISTINCT participant_id) FROM r_hit GROUP BY 2;"
-	/* pairs of papercuts reported by the same participant */
-	"INSERT INTO r_pair"
-	" SELECT a.code_id, b.code_id, count(*) FROM r_pc a"
-	" JOIN r_pc b ON b.participant_id = a.participant_id AND a.code_id < b.code_id"
-	" GROUP BY 1, 2;";
-
 /* Needs r_quarter: the series, ranked in each quarter among the
  * papercuts reported in it. */
 static const char trends_sql[] =
@@ -174,9 +144,7 @@ static const char trends_sql[] =
 	"   ORDER BY coalesce(t.participants, 0) = 0, coalesce(t.participants, 0) DESC,"
 	"   coalesce(t.passages, 0) DESC), NULL)"
 	" FROM r_key k CROSS JOIN r_quarter q"
-	" LEFT JOIN (SELECT c.code_id, rp.quarter, count(DISTINCT rp.participant_id) AS participants,"
-	"   count(*) AS passages FROM coding c JOIN r_tpassage rp ON rp.passage_id = c.passage_id"
-	"   GROUP BY 1, 2) t ON t.code_id = k.key AND t.quarter = q.label"
+	" LEFT JOIN r_tcount t ON t.code_id = k.key AND t.quarter = q.label"
 	" WHERE k.level = 'code';"
 	"CREATE TEMP VIEW IF NOT EXISTS r_change AS"
 	" SELECT t.code_id, k.label, k.theme, k.position AS code_pos, t.quarter,"
@@ -184,10 +152,8 @@ static const char trends_sql[] =
 	"  p.participants AS prev_participants, p.rank AS prev_rank,"
 	"  t.participants - coalesce(p.participants, 0) AS change,"
 	"  iif(t.rank IS NOT NULL AND p.rank IS NOT NULL, p.rank - t.rank, NULL) AS rank_change,"
-	"  t.participants > 0 AND NOT EXISTS (SELECT 1 FROM coding c"
-	"   JOIN r_tpassage rp ON rp.passage_id = c.passage_id"
-	"   WHERE c.code_id = t.code_id AND rp.date < (SELECT since FROM r_quarter"
-	"   WHERE label = t.quarter)) AS new"
+	"  t.participants > 0 AND NOT EXISTS (SELECT 1 FROM r_first f"
+	"   WHERE f.code_id = t.code_id AND f.date < q.since) AS new"
 	" FROM r_trend t JOIN r_key k ON k.level = 'code' AND k.key = t.code_id"
 	" JOIN r_quarter q ON q.label = t.quarter"
 	" LEFT JOIN r_quarter pq ON pq.position = q.position - 1"
@@ -239,8 +205,9 @@ static int run_filtered(struct db *db, const char *sql, const struct filter *f,
 }
 
 /* The quarters of the series: `n` ending at the quarter of --quarter, else
- * of --until, else of the newest dated source in scope. */
-static int make_quarters(struct db *db, const struct filter *f, struct err *e)
+ * of --until, else of `newest`, the newest date of a coded passage in scope. */
+static int make_quarters(struct db *db, const struct filter *f, const char *newest,
+			 struct err *e)
 {
 	const char *since, *until;
 	sqlite3_stmt *st = NULL;
@@ -252,16 +219,9 @@ static int make_quarters(struct db *db, const struct filter *f, struct err *e)
 	if (until) {
 		year = (int)strtol(until, NULL, 10);
 		q = ((int)strtol(until + 5, NULL, 10) + 2) / 3;
-	} else {
-		if (!(st = db_prepare(db, "SELECT max(substr(date, 1, 10)) FROM r_tpassage", e)))
-			return e->code;
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-			const char *d = db_col_text(st, 0);
-
-			year = (int)strtol(d, NULL, 10);
-			q = ((int)strtol(d + 5, NULL, 10) + 2) / 3;
-		}
-		sqlite3_finalize(st);
+	} else if (newest && strlen(newest) >= 7) {
+		year = (int)strtol(newest, NULL, 10);
+		q = ((int)strtol(newest + 5, NULL, 10) + 2) / 3;
 	}
 	if (!year || q < 1 || q > 4)
 		return 0;   /* nothing dated: no series */
@@ -362,18 +322,23 @@ out:
 	return rc;
 }
 
-int results_compute(struct db *db, const struct filter *f, struct err *e)
+int results_compute(struct db *db, const struct filter *f, unsigned flags, struct err *e)
 {
+	struct tally *t = NULL;
+	int rc = 0;
+
 	if (db_exec(db, results_sql, e) ||
-	    run_filtered(db, scope_sql, f, e) ||
 	    run_filtered(db, codes_sql, f, e) ||
-	    db_exec(db, characters_sql, e) ||
-	    make_quarters(db, f, e) ||
+	    ((flags & RESULTS_PASSAGES) && run_filtered(db, passages_sql, f, e)) ||
+	    !(t = tally_count(db, f, e)) ||
+	    make_quarters(db, f, tally_newest(t), e) ||
+	    tally_store_trends(t, e) ||
 	    db_exec(db, trends_sql, e) ||
 	    run_filtered(db, sources_sql, f, e) ||
 	    over_representation(db, e))
-		return e->code;
-	return 0;
+		rc = e->code ? e->code : E_DATA;
+	tally_free(t);
+	return rc;
 }
 
 int filter_quarter(struct filter *f, const char *q, struct err *e)

@@ -10,8 +10,9 @@
  * workbook are the numbers `analyze` prints.
  *
  * results_compute() fills TEMP tables and views of the connection:
- *   r_tpassage   evidence passages (never interviewer turns) in scope but
- *                for the dates; r_passage: those in the date range too
+ *   r_tpassage   with RESULTS_PASSAGES: coded evidence passages (never
+ *                interviewer turns) in scope but for the dates; r_passage:
+ *                those in the date range too
  *   r_character  the codebook's characters, then 'unknown' and 'total',
  *                with how many participants in scope each has
  *   r_matrix     every papercut x character: passages, participants, the
@@ -26,7 +27,7 @@
  *                the character's participants against the others, p and
  *                Benjamini-Hochberg q
  *   r_pair       pairs of papercuts reported by the same participants
- *   r_hit        the papercut codings in scope: passage, participant,
+ *   r_hit        with RESULTS_PASSAGES: the papercut codings in scope: passage, participant,
  *                character, code, theme (indexed by code and by passage)
  */
 struct filter {
@@ -40,7 +41,9 @@ struct filter {
 	int quarters;           /* length of the series (default 8) */
 };
 
-int results_compute(struct db *db, const struct filter *f, struct err *e);
+/* RESULTS_PASSAGES: r_tpassage, r_passage and r_hit too (for quotes) */
+enum { RESULTS_PASSAGES = 1 };
+int results_compute(struct db *db, const struct filter *f, unsigned flags, struct err *e);
 
 /* The date range in force: --since/--until narrowed by --quarter. */
 void filter_dates(const struct filter *f, const char **since, const char **until);

@@ -16,6 +16,7 @@ struct report {
 	struct db *db;
 	char scope[256];          /* "2026Q3" or "all dates", for titles */
 	int empty;                /* no coded evidence in scope */
+	struct closing *book;     /* the workbook being zipped (workbook.c) */
 };
 
 /* The charts, each NAME.svg and NAME.png in r->out (report/charts.c). */
@@ -24,7 +25,11 @@ extern const char *const chart_titles[];
 #define NCHARTS 4
 int draw_charts(struct report *r, struct err *e);
 
-int write_workbook(struct report *r, struct err *e);   /* report/workbook.c */
+/* report/workbook.c: write_workbook() fills the sheets and leaves the
+ * zipping to a thread while the rest of the report is made;
+ * finish_workbook() waits for it (always call it, also after an error). */
+int write_workbook(struct report *r, struct err *e);
+int finish_workbook(struct report *r, struct err *e);
 int write_html(struct report *r, struct err *e);       /* report/html.c */
 int write_briefs(struct report *r, struct err *e);     /* report/briefs.c */
 

@@ -88,19 +88,19 @@ int write_file(const char *dir, const char *name, const char *data, size_t len,
 sqlite3_stmt *best_quotes(struct report *r, const char *code, const char *character,
 			  int limit, struct err *e)
 {
+	/* ranked on r_hit alone; only the few chosen are looked up */
 	sqlite3_stmt *st = db_prepare(r->db,
-		"SELECT id, text, participant, character, date, path, line, format, url FROM ("
-		" SELECT p.id, p.text, pt.name AS participant, rp.character, coalesce(p.date, s.date, '') AS date,"
-		"  s.path, p.line, s.format, coalesce(p.url, s.url, '') AS url,"
-		"  ROW_NUMBER() OVER (PARTITION BY p.participant_id ORDER BY"
-		"   length(p.text) BETWEEN 60 AND 500 DESC, p.id) AS nth,"
-		"  length(p.text) BETWEEN 60 AND 500 AS quotable,"
-		"  (SELECT count(*) FROM r_hit h2 WHERE h2.passage_id = p.id) AS ncodes"
-		" FROM r_hit rp"
-		" JOIN passage p ON p.id = rp.passage_id JOIN source s ON s.id = p.source_id"
+		"SELECT p.id, p.text, pt.name, h.character, h.shown_date, s.path, p.line,"
+		" s.format, coalesce(p.url, s.url, '') FROM ("
+		" SELECT passage_id, character, shown_date, quotable,"
+		"  ROW_NUMBER() OVER (PARTITION BY participant_id ORDER BY quotable DESC,"
+		"   passage_id) AS nth,"
+		"  (SELECT count(*) FROM r_hit h2 WHERE h2.passage_id = h.passage_id) AS ncodes"
+		" FROM r_hit h WHERE code_id = ?1 AND (?2 IS NULL OR character = ?2)"
+		" ORDER BY nth, quotable DESC, ncodes, shown_date DESC, passage_id LIMIT ?3) h"
+		" JOIN passage p ON p.id = h.passage_id JOIN source s ON s.id = p.source_id"
 		" JOIN participant pt ON pt.id = p.participant_id"
-		" WHERE rp.code_id = ?1 AND (?2 IS NULL OR rp.character = ?2))"
-		" ORDER BY nth, quotable DESC, ncodes, date DESC, id LIMIT ?3", e);
+		" ORDER BY h.nth, h.quotable DESC, h.ncodes, h.shown_date DESC, h.passage_id", e);
 
 	if (!st)
 		return NULL;
@@ -178,14 +178,21 @@ int cmd_report(int argc, char **argv, struct err *e)
 		return err_set(e, E_USAGE, "report takes no operands (usage: %s)", report_usage);
 	r.db = &db;
 	if ((rc = make_dir(r.out, e)) || (rc = cli_open_db_reading(&db, e)) ||
-	    (rc = results_compute(&db, &r.f, e)) || (rc = describe_scope(&r, e)) ||
-	    (rc = draw_charts(&r, e)) || (rc = write_workbook(&r, e)) ||
-	    (rc = write_html(&r, e)) || (rc = write_briefs(&r, e)))
+	    (rc = results_compute(&db, &r.f, RESULTS_PASSAGES, e)) || (rc = describe_scope(&r, e)) ||
+	    (rc = write_workbook(&r, e)) || (rc = draw_charts(&r, e)) ||
+	    (rc = write_html(&r, e)) || (rc = write_briefs(&r, e)) ||
+	    (rc = finish_workbook(&r, e)))
 		goto out;
 	printf("report (%s%s) written to %s/\n", r.scope, r.empty ? ", no coded evidence" : "",
 	       r.out);
 	printf("  index.html  papercuts.xlsx  briefs/  and %d charts (.svg, .png)\n", NCHARTS);
 out:
+	if (r.book) {
+		struct err ignored = ERR_INIT;
+
+		finish_workbook(&r, &ignored);    /* the error said is the first */
+		err_clear(&ignored);
+	}
 	db_close(&db);
 	return rc;
 }
