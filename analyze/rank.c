@@ -1,26 +1,22 @@
 /*
  * pc_bm25(): FTS5's bm25 ranking, computed the way FTS5 computes it
  * (fts5_aux.c: k1 = 1.2, b = 0.75, idf floored at 1e-6, one column of
- * weight 1), but with the document's length in tokens passed in as an
- * argument:
- *
- *	pc_bm25(passage_fts, (SELECT sz FROM passage_fts_docsize WHERE id = rowid))
- *
- * Why: FTS5's bm25() looks the length up with a statement of its own per
- * row, which is 90 % of its cost; as a subquery of the calling statement
- * the same lookup costs a tenth. On a million passages this takes ranking
- * a common word's 25,000 matches from 21 ms to a few. The docsize table
- * is the documented shadow table of the FTS5 index ("the size of each
- * column of each row in tokens", one varint per column). Without the
- * argument, or with NULL, the length comes from FTS5 as bm25() gets it.
- * tests/e2e compares the scores with bm25()'s on the fixture corpus.
+ * weight 1), but with each match's length read from passage_len, a
+ * thousand to a read (core/lengths.h), where FTS5's bm25() looks it up in
+ * its docsize table with a statement of its own per row: 90 % of its
+ * cost. A length passage_len does not know comes from FTS5, as bm25()
+ * gets it. tests/e2e compares the scores with bm25()'s.
  */
 #include <math.h>
 #include <string.h>
 
+#include "../core/lengths.h"
 #include "rank.h"
 
 struct bm25_data {
+	sqlite3_int64 chunk;        /* the lengths in `lens`, -1: none */
+	int known;                  /* passage_len has the chunk */
+	unsigned char lens[2 * LENGTHS_PER_CHUNK];
 	int nphrase;
 	double avgdl;
 	double idf[];
@@ -47,6 +43,7 @@ static struct bm25_data *bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts
 	if (!(d = sqlite3_malloc64(sizeof(*d) + (size_t)n * sizeof(double))))
 		return NULL;
 	d->nphrase = n;
+	d->chunk = -1;
 	if (api->xRowCount(fts, &nrow) || api->xColumnTotalSize(fts, -1, &ntok))
 		goto fail;
 	d->avgdl = (double)ntok / (double)nrow;
@@ -67,26 +64,27 @@ fail:
 	return NULL;
 }
 
-/* The first varint of FTS5's docsize record: column 0's length. */
-static int docsize(sqlite3_value *v, int *out)
+/* The passage's length in tokens from passage_len; 0 when it is not there */
+static int stored_length(sqlite3 *db, struct bm25_data *d, sqlite3_int64 id)
 {
-	const unsigned char *p = sqlite3_value_blob(v);
-	int n = sqlite3_value_bytes(v);
-	sqlite3_uint64 x = 0;
+	sqlite3_int64 chunk = id / LENGTHS_PER_CHUNK;
+	size_t i = (size_t)(id % LENGTHS_PER_CHUNK);
+	int n;
 
-	if (!p)
-		return 0;
-	for (int i = 0; i < n && i < 9; i++) {
-		if (i == 8) {
-			x = (x << 8) | p[i];
-			break;
-		}
-		x = (x << 7) | (p[i] & 0x7f);
-		if (!(p[i] & 0x80))
-			break;
+	if (chunk != d->chunk) {
+		sqlite3_blob *b = NULL;
+
+		d->chunk = chunk;
+		d->known = sqlite3_blob_open(db, "main", "passage_len", "lens", chunk, 0,
+					     &b) == SQLITE_OK &&
+			   sqlite3_blob_bytes(b) == (int)sizeof(d->lens) &&
+			   sqlite3_blob_read(b, d->lens, sizeof(d->lens), 0) == SQLITE_OK;
+		sqlite3_blob_close(b);
 	}
-	*out = (int)x;
-	return 1;
+	if (!d->known)
+		return 0;
+	n = d->lens[2 * i] | d->lens[2 * i + 1] << 8;
+	return n == LENGTHS_UNKNOWN ? 0 : n;
 }
 
 static void pc_bm25(const Fts5ExtensionApi *api, Fts5Context *fts,
@@ -101,7 +99,10 @@ static void pc_bm25(const Fts5ExtensionApi *api, Fts5Context *fts,
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	if ((argc < 1 || !docsize(argv[0], &ntok)) && api->xColumnSize(fts, -1, &ntok)) {
+	(void)argc;
+	(void)argv;
+	if (!(ntok = stored_length(api->xUserData(fts), d, api->xRowid(fts))) &&
+	    api->xColumnSize(fts, -1, &ntok)) {
 		sqlite3_result_error(ctx, "cannot read a passage's length", -1);
 		return;
 	}
@@ -131,7 +132,7 @@ int rank_register(sqlite3 *db, struct err *e)
 	}
 	sqlite3_finalize(st);
 	if (!api || api->iVersion < 2 ||
-	    api->xCreateFunction(api, "pc_bm25", NULL, pc_bm25, NULL))
+	    api->xCreateFunction(api, "pc_bm25", db, pc_bm25, NULL))
 		return err_set(e, E_DATA, "this SQLite has no FTS5 to search with");
 	return 0;
 }

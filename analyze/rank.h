@@ -5,7 +5,7 @@
 
 #include "../core/err.h"
 
-/* Registers pc_bm25() (FTS5's bm25 with the length passed in; rank.c)
+/* Registers pc_bm25() (FTS5's bm25, lengths from passage_len; rank.c)
  * on this connection. */
 int rank_register(sqlite3 *db, struct err *e);
 

@@ -103,30 +103,39 @@ static int search_opt(int opt, const char *arg, void *ctx, struct err *e)
  * filter_sql() appends `from`, the joins the filters in force need and
  * "WHERE `where`" with their conditions. The SQL is made of fixed pieces
  * only; every value the user gave is a bound parameter. Only what is
- * asked for is joined or tested: each costs a lookup per passage. Dates
- * are ISO 8601, so `date >= since` and `date < until || '~'` keep the
- * days whole and let the date index serve them.
+ * asked for is joined or tested: each costs a lookup per passage. A
+ * statement run once per passage (`per_passage`) looks its source up;
+ * one run once lists the sources that pass first, from their indexes (a
+ * source's row is wide). Dates are ISO 8601, so `date >= since` and
+ * `date < until || '~'` keep the days whole and let the date index serve
+ * them. likely() tells SQLite's planner that walking the date index
+ * newest first soon finds passages that pass a filter (else it sorts the
+ * whole table to find the newest).
  */
 static void filter_sql(struct buf *sql, const struct search *s, const char *from,
-		       const char *where, size_t first_code)
+		       const char *where, size_t first_code, int per_passage)
 {
 	const char *since, *until;
 
 	filter_dates(&s->f, &since, &until);
 	buf_adds(sql, from);
-	if (s->f.kind || s->f.batch)
+	if (per_passage && (s->f.kind || s->f.batch))
 		buf_adds(sql, " JOIN source s ON s.id = p.source_id");
 	if (s->f.character)
 		buf_adds(sql, " JOIN participant pt ON pt.id = p.participant_id");
 	buf_addf(sql, " WHERE %s", where);
 	if (!s->interviewer)
-		buf_adds(sql, " AND p.interviewer = 0");
+		buf_adds(sql, " AND likely(p.interviewer = 0)");
 	if (s->f.kind)
-		buf_adds(sql, " AND s.format = :kind");
+		buf_adds(sql, per_passage ? " AND likely(s.format = :kind)"
+			 : " AND likely(p.source_id IN (SELECT id FROM source WHERE format = :kind))");
 	if (s->f.batch)
-		buf_adds(sql, " AND s.batch_id = (SELECT id FROM batch WHERE name = :batch)");
+		buf_adds(sql, per_passage
+			 ? " AND likely(s.batch_id = (SELECT id FROM batch WHERE name = :batch))"
+			 : " AND likely(p.source_id IN (SELECT id FROM source WHERE batch_id ="
+			   " (SELECT id FROM batch WHERE name = :batch)))");
 	if (s->f.character)
-		buf_adds(sql, " AND pt.character = :character");
+		buf_adds(sql, " AND likely(pt.character = :character)");
 	if (s->participant)
 		buf_adds(sql, " AND p.participant_id ="
 			 " (SELECT id FROM participant WHERE name = :participant)");
@@ -137,11 +146,11 @@ static void filter_sql(struct buf *sql, const struct search *s, const char *from
 	if (until)
 		buf_adds(sql, " AND p.date < (:until || '~')");
 	if (s->f.theme)
-		buf_adds(sql, " AND EXISTS (SELECT 1 FROM coding c JOIN code k ON k.id = c.code_id"
-			 " WHERE c.passage_id = p.id AND k.theme = :theme)");
+		buf_adds(sql, " AND likely(EXISTS (SELECT 1 FROM coding c JOIN code k"
+			 " ON k.id = c.code_id WHERE c.passage_id = p.id AND k.theme = :theme))");
 	for (size_t i = first_code; i < s->ncodes; i++)
-		buf_addf(sql, " AND EXISTS (SELECT 1 FROM coding WHERE passage_id = p.id"
-			 " AND code_id = :code%zu)", i);
+		buf_addf(sql, " AND likely(EXISTS (SELECT 1 FROM coding WHERE passage_id = p.id"
+			 " AND code_id = :code%zu))", i);
 }
 
 static sqlite3_stmt *prepare_filtered(struct db *db, const struct search *s,
@@ -237,8 +246,7 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 	int rc;
 
 	*step_error = 0;
-	if (!(st = prepare_filtered(db, s, "SELECT rowid, pc_bm25(passage_fts, (SELECT sz"
-				    " FROM passage_fts_docsize WHERE id = passage_fts.rowid))"
+	if (!(st = prepare_filtered(db, s, "SELECT rowid, pc_bm25(passage_fts)"
 				    " FROM passage_fts WHERE passage_fts MATCH :query", e)))
 		return SQLITE_ERROR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -255,7 +263,7 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 	if (n > 1)
 		qsort(all, n, sizeof(*all), by_score_date);   /* by score, then id */
 
-	filter_sql(&sql, s, "SELECT p.date FROM passage p", "p.id = :id", 0);
+	filter_sql(&sql, s, "SELECT p.date FROM passage p", "p.id = :id", 0, 1);
 	if (!(check = prepare_filtered(db, s, sql.data, e))) {
 		rc = SQLITE_ERROR;
 		goto out;
@@ -295,6 +303,27 @@ out:
 	return rc;
 }
 
+/* Whether the date index, read newest first, finds `limit` passages
+ * coded `code` sooner than reading all of its codings: spread evenly,
+ * n codings among N passages take limit * N / n rows to find. */
+static int code_is_common(struct db *db, const char *code, long limit)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT (SELECT count(*) FROM coding"
+				      " WHERE code_id = ?1), (SELECT max(id) FROM passage)", NULL);
+	int common = 0;
+
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		double n = sqlite3_column_double(st, 0);
+
+		common = n * n > (double)(limit + 1) * sqlite3_column_double(st, 1);
+	}
+	sqlite3_finalize(st);
+	return common;
+}
+
 static int find_hits(struct db *db, struct search *s, struct err *e)
 {
 	struct buf sql = BUF_INIT;
@@ -317,22 +346,22 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 		return e->code;
 
 	/* A query is ranked (rank_hits), unless --count wants every hit in
-	 * any order. Without a query, a --code drives the search from the
-	 * coding index; else the date index lists newest first and stops at
-	 * the limit (one more than shown: to know whether there are more). */
+	 * any order. Without a query, the date index lists newest first and
+	 * stops at the limit (one more than shown: to know whether there are
+	 * more), unless a --code is rare: then its codings drive. */
 	if (s->query && !s->count) {
 		step = rank_hits(db, s, &step_error, e);
 		goto done;
 	}
 	if (s->query)
 		filter_sql(&sql, s, "INSERT INTO s_hit(passage_id) SELECT p.id FROM passage_fts f"
-			   " JOIN passage p ON p.id = f.rowid", "passage_fts MATCH :query", 0);
-	else if (s->ncodes)
+			   " JOIN passage p ON p.id = f.rowid", "passage_fts MATCH :query", 0, 0);
+	else if (s->ncodes && !code_is_common(db, s->codes[0], s->limit))
 		filter_sql(&sql, s, "INSERT INTO s_hit(passage_id) SELECT p.id FROM coding c0"
-			   " JOIN passage p ON p.id = c0.passage_id", "c0.code_id = :code0", 1);
+			   " JOIN passage p ON p.id = c0.passage_id", "c0.code_id = :code0", 1, 0);
 	else
 		filter_sql(&sql, s, "INSERT INTO s_hit(passage_id) SELECT p.id FROM passage p",
-			   "1", 0);
+			   "1", 0, 0);
 	if (!s->query)
 		buf_adds(&sql, " ORDER BY p.date DESC NULLS LAST, p.source_id, p.seq LIMIT :limit");
 	if (!(st = prepare_filtered(db, s, sql.data, e))) {

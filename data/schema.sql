@@ -55,6 +55,7 @@ CREATE TABLE source (
 CREATE INDEX source_batch ON source(batch_id);
 CREATE INDEX source_path ON source(path);   -- a file ingested again replaces its old self
 CREATE INDEX source_participant ON source(participant_id);
+CREATE INDEX source_format ON source(format);    -- search --kind (v3)
 
 -- A speaker turn, a paragraph, a post or an answer. Offsets point into the
 -- source's stored text: bytes, and code points (as REFI-QDA counts).
@@ -81,7 +82,10 @@ CREATE TABLE passage (
 	UNIQUE (source_id, seq)
 );
 CREATE INDEX passage_participant ON passage(participant_id);
-CREATE INDEX passage_date ON passage(date);
+-- Newest first, a conversation in order, with what search's filters read:
+-- listing passages walks this index alone (v3).
+CREATE INDEX passage_date ON passage(date DESC, source_id, seq, interviewer,
+	participant_id);
 CREATE UNIQUE INDEX passage_platform ON passage(platform_id)
 	WHERE platform_id IS NOT NULL;
 
@@ -96,6 +100,13 @@ CREATE TRIGGER passage_ad AFTER DELETE ON passage BEGIN
 	INSERT INTO passage_fts(passage_fts, rowid, text)
 		VALUES ('delete', old.id, old.text);
 END;
+
+-- Each passage's length in tokens as FTS5 counted it, 1024 to a row
+-- (core/lengths.h): what ranking reads instead of FTS5's docsize (v3).
+CREATE TABLE passage_len (
+	chunk  INTEGER PRIMARY KEY,
+	lens   BLOB NOT NULL
+);
 
 -- The codebook of the last tagging run, so later stages can name codes
 -- without reading the codebook files.

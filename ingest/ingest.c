@@ -8,6 +8,7 @@
 
 #include "../core/buf.h"
 #include "../core/cli.h"
+#include "../core/lengths.h"
 #include "../core/mem.h"
 #include "../core/pool.h"
 #include "../core/text.h"
@@ -434,7 +435,8 @@ static int store_doc(struct ingest *ing, struct job *job, struct err *e)
 
 static const char bulk_indexes[] =
 	"CREATE INDEX passage_participant ON passage(participant_id);"
-	"CREATE INDEX passage_date ON passage(date);";
+	"CREATE INDEX passage_date ON passage(date DESC, source_id, seq, interviewer,"
+	" participant_id);";
 
 /*
  * Decides, before the batch's transaction, whether it is a bulk load.
@@ -475,6 +477,21 @@ static void bulk_finish(struct ingest *ing, struct db *db)
 
 	if (ing->bulk)
 		db_exec(db, "PRAGMA journal_mode = WAL", &ignore);
+}
+
+/* The lengths that ranking reads (core/lengths.h), for the batch's new
+ * passages, once FTS5 has counted their tokens. */
+static int update_lengths(struct db *db, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT id + 1 FROM ingest_mark", e);
+	sqlite3_int64 from = 0;
+
+	if (!st)
+		return e->code;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		from = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return lengths_update(db, from, e);
 }
 
 static int bulk_end(struct ingest *ing, struct db *db, struct err *e)
@@ -826,6 +843,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	progress_show(&prog, "ingest: indexing %ld passages", ing.passages);
 	if ((rc = db_exec(&db, "INSERT INTO passage_fts(rowid, text) SELECT id, text"
 			  " FROM passage WHERE id > (SELECT id FROM ingest_mark)", e)) ||
+	    (rc = update_lengths(&db, e)) ||
 	    (rc = tagger_finish(&ing.tagger, e)) ||
 	    (rc = attribute_participants(&db, e)) ||
 	    (rc = prune_participants(&db, e)) ||

@@ -57,6 +57,7 @@ CASES
 
 # the ranking is FTS5's bm25: search scores every match with its own
 # function (analyze/rank.c), which must give bm25()'s numbers
+bm25_checks() {
 for q in debugger '"poll frames"' 'java OR creme' 'NEAR(debugger frames, 2)' 'cancel*'; do
 	$PAPERCUT --db t.db search "$q" --include-interviewer --format json >scores.json ||
 		fail "search $q failed"
@@ -70,6 +71,16 @@ bad = [i for i in want if i not in got or abs(got[i] - want[i]) > 1e-12 * abs(wa
 print(len(got), "equal" if got and not bad and len(got) == len(want) else bad)' "$q")" \
 		"$(sql t.db "SELECT count(*) FROM passage_fts WHERE passage_fts MATCH '$q'" | sed 's/$/ equal/')"
 done
+}
+bm25_checks
+# and again once the passages' ids are given to others: the lengths
+# ranking reads must be those of the passages there now
+$PAPERCUT --db t.db forget "$(sql t.db 'SELECT name FROM batch')" >/dev/null
+mkdir s2 && cp s/s3.md s2/ && cp s/s1.txt s2/s1.md
+$PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest s2 >/dev/null
+bm25_checks
+$PAPERCUT --db t.db forget "$(sql t.db 'SELECT name FROM batch')" >/dev/null
+$PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest s >/dev/null
 
 # context: N turns before and after, clipped at both ends of a conversation
 $PAPERCUT --db t.db search gdb --context 2 --format json >ctx.json
