@@ -8,12 +8,21 @@
  * gets it. tests/e2e compares the scores with bm25()'s.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/lengths.h"
+#include "../core/mem.h"
 #include "rank.h"
 
+struct rank {
+	sqlite3 *db;
+	sqlite3_int64 nrow;         /* passages FTS5 has */
+	int deferred;               /* the last query's idf is left to rank_idf() */
+};
+
 struct bm25_data {
+	sqlite3_blob *blob;         /* on passage_len */
 	sqlite3_int64 chunk;        /* the lengths in `lens`, -1: none */
 	int known;                  /* passage_len has the chunk */
 	unsigned char lens[2 * LENGTHS_PER_CHUNK];
@@ -30,10 +39,24 @@ static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *ud)
 	return SQLITE_OK;
 }
 
-/* Per query, as FTS5 does it: rows, average length, each phrase's idf. */
+static void free_data(void *p)
+{
+	struct bm25_data *d = p;
+
+	sqlite3_blob_close(d->blob);
+	sqlite3_free(d);
+}
+
+/*
+ * Per query, as FTS5 does it: rows, average length, each phrase's idf.
+ * Counting a phrase's rows reads all its matches once more; when the
+ * query is one phrase, they are the rows the query returns, which its
+ * caller counts anyway: the idf waits for rank_idf().
+ */
 static struct bm25_data *bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts)
 {
 	struct bm25_data *d = api->xGetAuxdata(fts, 0);
+	struct rank *r = api->xUserData(fts);
 	sqlite3_int64 nrow = 0, ntok = 0;
 	int n;
 
@@ -44,10 +67,13 @@ static struct bm25_data *bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts
 		return NULL;
 	d->nphrase = n;
 	d->chunk = -1;
+	d->blob = NULL;
 	if (api->xRowCount(fts, &nrow) || api->xColumnTotalSize(fts, -1, &ntok))
 		goto fail;
 	d->avgdl = (double)ntok / (double)nrow;
-	for (int i = 0; i < n; i++) {
+	r->nrow = nrow;
+	r->deferred = n == 1;
+	for (int i = 0; i < n && !r->deferred; i++) {
 		sqlite3_int64 nhit = 0;
 		double idf;
 
@@ -56,7 +82,9 @@ static struct bm25_data *bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts
 		idf = log((nrow - nhit + 0.5) / (nhit + 0.5));
 		d->idf[i] = idf <= 0.0 ? 1e-6 : idf;
 	}
-	if (api->xSetAuxdata(fts, d, sqlite3_free))
+	if (r->deferred)
+		d->idf[0] = 1.0;
+	if (api->xSetAuxdata(fts, d, free_data))
 		return NULL;      /* xSetAuxdata freed it */
 	return d;
 fail:
@@ -72,14 +100,17 @@ static int stored_length(sqlite3 *db, struct bm25_data *d, sqlite3_int64 id)
 	int n;
 
 	if (chunk != d->chunk) {
-		sqlite3_blob *b = NULL;
-
 		d->chunk = chunk;
-		d->known = sqlite3_blob_open(db, "main", "passage_len", "lens", chunk, 0,
-					     &b) == SQLITE_OK &&
-			   sqlite3_blob_bytes(b) == (int)sizeof(d->lens) &&
-			   sqlite3_blob_read(b, d->lens, sizeof(d->lens), 0) == SQLITE_OK;
-		sqlite3_blob_close(b);
+		if (d->blob && sqlite3_blob_reopen(d->blob, chunk) != SQLITE_OK) {
+			sqlite3_blob_close(d->blob);    /* no such chunk: it aborted */
+			d->blob = NULL;
+		} else if (!d->blob && sqlite3_blob_open(db, "main", "passage_len", "lens",
+							 chunk, 0, &d->blob) != SQLITE_OK) {
+			sqlite3_blob_close(d->blob);
+			d->blob = NULL;
+		}
+		d->known = d->blob && sqlite3_blob_bytes(d->blob) == (int)sizeof(d->lens) &&
+			   sqlite3_blob_read(d->blob, d->lens, sizeof(d->lens), 0) == SQLITE_OK;
 	}
 	if (!d->known)
 		return 0;
@@ -101,7 +132,8 @@ static void pc_bm25(const Fts5ExtensionApi *api, Fts5Context *fts,
 	}
 	(void)argc;
 	(void)argv;
-	if (!(ntok = stored_length(api->xUserData(fts), d, api->xRowid(fts))) &&
+	if (!(ntok = stored_length(((struct rank *)api->xUserData(fts))->db, d,
+				   api->xRowid(fts))) &&
 	    api->xColumnSize(fts, -1, &ntok)) {
 		sqlite3_result_error(ctx, "cannot read a passage's length", -1);
 		return;
@@ -121,9 +153,21 @@ static void pc_bm25(const Fts5ExtensionApi *api, Fts5Context *fts,
 	sqlite3_result_double(ctx, -1.0 * score);
 }
 
-int rank_register(sqlite3 *db, struct err *e)
+double rank_idf(struct rank *r, sqlite3_int64 n)
+{
+	double idf;
+
+	if (!r->deferred)
+		return 1.0;
+	r->deferred = 0;
+	idf = log((r->nrow - n + 0.5) / (n + 0.5));
+	return idf <= 0.0 ? 1e-6 : idf;
+}
+
+struct rank *rank_register(sqlite3 *db, struct err *e)
 {
 	fts5_api *api = NULL;
+	struct rank *r;
 	sqlite3_stmt *st;
 
 	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
@@ -131,8 +175,17 @@ int rank_register(sqlite3 *db, struct err *e)
 		sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
-	if (!api || api->iVersion < 2 ||
-	    api->xCreateFunction(api, "pc_bm25", db, pc_bm25, NULL))
-		return err_set(e, E_DATA, "this SQLite has no FTS5 to search with");
-	return 0;
+	if (!api || api->iVersion < 2) {
+		err_set(e, E_DATA, "this SQLite has no FTS5 to search with");
+		return NULL;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->db = db;
+	/* FTS5 frees r with the connection */
+	if (api->xCreateFunction(api, "pc_bm25", r, pc_bm25, free)) {
+		free(r);
+		err_set(e, E_DATA, "cannot register the ranking function");
+		return NULL;
+	}
+	return r;
 }

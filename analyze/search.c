@@ -48,6 +48,7 @@ struct search {
 	int interviewer, format, count;
 	long limit, context;
 	int tty;
+	struct rank *rank;      /* pc_bm25 on this connection */
 };
 
 static int search_opt(int opt, const char *arg, void *ctx, struct err *e)
@@ -243,6 +244,7 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 	size_t n = 0, alloc = 0, nhit = 0, ahit = 0;
 	struct buf sql = BUF_INIT;
 	sqlite3_stmt *st, *check = NULL;
+	double idf;
 	int rc;
 
 	*step_error = 0;
@@ -260,6 +262,9 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 		*step_error = 1;
 		goto out;
 	}
+	idf = rank_idf(s->rank, (sqlite3_int64)n);
+	for (size_t i = 0; idf != 1.0 && i < n; i++)
+		all[i].score *= idf;
 	if (n > 1)
 		qsort(all, n, sizeof(*all), by_score_date);   /* by score, then id */
 
@@ -332,7 +337,7 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 
 	if (db_exec(db, "DROP TABLE IF EXISTS temp.s_hit;"
 		    "CREATE TEMP TABLE s_hit(rank INTEGER PRIMARY KEY, passage_id INTEGER,"
-		    " score REAL)", e))
+		    " score REAL, marked TEXT)", e))
 		return e->code;
 	for (size_t i = 0; i < s->ncodes; i++)
 		if (check_known(db, "SELECT 1 FROM code WHERE id = ?1", "code", s->codes[i], e))
@@ -409,7 +414,7 @@ static const char hit_sql[] =
 	" p.text, p.source_id, p.seq, b.name,"
 	" CASE WHEN p.location IS NOT NULL THEN s.path || ' [' || p.location || ']'"
 	"  WHEN p.line > 0 THEN s.path || ':' || p.line ELSE s.path END,"
-	" coalesce(p.location, ''), coalesce(p.url, '')"
+	" coalesce(p.location, ''), coalesce(p.url, ''), h.marked"
 	" FROM s_hit h JOIN passage p ON p.id = h.passage_id"
 	" JOIN source s ON s.id = p.source_id"
 	" JOIN batch b ON b.id = s.batch_id"
@@ -417,7 +422,7 @@ static const char hit_sql[] =
 	" WHERE h.rank <= ?1 ORDER BY h.rank";
 enum { H_RANK, H_ID, H_PATH, H_LINE, H_SPEAKER, H_PARTICIPANT, H_CHARACTER,
        H_DATE, H_FORMAT, H_CODES, H_TEXT, H_SOURCE, H_SEQ, H_BATCH, H_WHERE,
-       H_LOCATION, H_URL };
+       H_LOCATION, H_URL, H_MARKED };
 
 static int term_width(void)
 {
@@ -464,35 +469,43 @@ static void print_wrapped(const char *text, const char *indent, int width)
 	}
 }
 
-/* The passage with the query's terms marked, or NULL without a query. */
-static char *highlighted(struct db *db, const struct search *s, sqlite3_int64 id)
+/*
+ * The shown passages with the query's terms marked (s_hit.marked), in one
+ * pass over the query's matches: the + keeps SQLite from asking FTS5 for
+ * each passage apart, which parses the query and seeks its terms every
+ * time.
+ */
+static int mark_hits(struct db *db, const struct search *s, struct err *e)
 {
 	sqlite3_stmt *st;
-	char *out = NULL;
+	int rc;
 
 	if (!s->query)
-		return NULL;
-	st = db_prepare(db, "SELECT highlight(passage_fts, 0, ?1, ?2) FROM passage_fts"
-			" WHERE passage_fts MATCH ?3 AND rowid = ?4", NULL);
-	if (!st)
-		return NULL;
+		return 0;
+	if (!(st = db_prepare(db, "UPDATE s_hit SET marked = m.marked FROM"
+			      " (SELECT rowid AS id, highlight(passage_fts, 0, ?1, ?2) AS marked"
+			      "  FROM passage_fts WHERE passage_fts MATCH ?3 AND +rowid IN"
+			      "  (SELECT passage_id FROM s_hit WHERE rank <= ?4)) m"
+			      " WHERE s_hit.passage_id = m.id", e)))
+		return e->code;
 	sqlite3_bind_text(st, 1, s->tty ? "\033[1m" : "[", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, s->tty ? "\033[0m" : "]", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, s->query, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		out = xstrdup(db_col_text(st, 0));
+	sqlite3_bind_int64(st, 4, s->limit);
+	rc = db_step_done(db, st, e, "marking the query's terms");
 	sqlite3_finalize(st);
-	return out;
+	return rc;
 }
 
-/* "code «matched words»" for each coding of the passage: what fired. */
-static void print_rule_matches(struct db *db, sqlite3_int64 id)
+/* "code «matched words»" for each coding of the passage: what fired.
+ * `st` is rule_matches_sql prepared (NULL: nothing printed). */
+static const char rule_matches_sql[] =
+	"SELECT c.code_id, substr(CAST(p.text AS BLOB), c.start_byte + 1,"
+	" c.end_byte - c.start_byte) FROM coding c JOIN passage p ON p.id = c.passage_id"
+	" WHERE c.passage_id = ?1 ORDER BY c.start_byte, c.code_id";
+
+static void print_rule_matches(sqlite3_stmt *st, sqlite3_int64 id)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT c.code_id, substr(CAST(p.text AS BLOB), c.start_byte + 1,"
-		" c.end_byte - c.start_byte) FROM coding c JOIN passage p ON p.id = c.passage_id"
-		" WHERE c.passage_id = ?1 ORDER BY c.start_byte, c.code_id", NULL);
 	int first = 1;
 
 	if (!st)
@@ -506,18 +519,19 @@ static void print_rule_matches(struct db *db, sqlite3_int64 id)
 	}
 	if (!first)
 		putchar('\n');
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 }
 
-static void print_context(struct db *db, sqlite3_int64 source, int seq,
+/* The n turns before or after a passage; `st` is context_sql prepared. */
+static const char context_sql[] =
+	"SELECT coalesce(speaker, ''), text FROM passage WHERE source_id = ?1"
+	" AND seq BETWEEN ?2 AND ?3 ORDER BY seq";
+
+static void print_context(sqlite3_stmt *st, sqlite3_int64 source, int seq,
 			  long n, int before, int width)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT coalesce(speaker, ''), text FROM passage WHERE source_id = ?1"
-		" AND seq BETWEEN ?2 AND ?3 ORDER BY seq", NULL);
-
 	if (!st || !n)
-		goto out;
+		return;
 	sqlite3_bind_int64(st, 1, source);
 	sqlite3_bind_int64(st, 2, before ? seq - n : seq + 1);
 	sqlite3_bind_int64(st, 3, before ? seq - 1 : seq + n);
@@ -530,16 +544,21 @@ static void print_context(struct db *db, sqlite3_int64 source, int seq,
 		print_wrapped(b.data, "    | ", width);
 		buf_release(&b);
 	}
-out:
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 }
 
-static void print_text_hit(struct db *db, const struct search *s,
-			   sqlite3_stmt *h, int width)
+/* the statements text output runs for every hit, prepared once */
+struct text_out {
+	sqlite3_stmt *rules, *context;
+	int width;
+};
+
+static void print_text_hit(const struct text_out *o, const struct search *s,
+			   sqlite3_stmt *h)
 {
 	sqlite3_int64 id = sqlite3_column_int64(h, H_ID);
-	char *marked = highlighted(db, s, id);
 	const char *who = db_col_text(h, H_PARTICIPANT);
+	int width = o->width;
 
 	printf("%s  #%lld  %s", db_col_text(h, H_WHERE), (long long)id,
 	       *who ? who : db_col_text(h, H_SPEAKER));
@@ -548,15 +567,14 @@ static void print_text_hit(struct db *db, const struct search *s,
 	printf("  %s  %s  [%s]\n", db_col_text(h, H_CHARACTER),
 	       *db_col_text(h, H_DATE) ? db_col_text(h, H_DATE) : "undated",
 	       db_col_text(h, H_CODES));
-	print_context(db, sqlite3_column_int64(h, H_SOURCE), sqlite3_column_int(h, H_SEQ),
-		      s->context, 1, width);
-	print_wrapped(marked ? marked : db_col_text(h, H_TEXT), s->context ? "    > " : "    ",
-		      width);
-	print_context(db, sqlite3_column_int64(h, H_SOURCE), sqlite3_column_int(h, H_SEQ),
-		      s->context, 0, width);
-	print_rule_matches(db, id);
+	print_context(o->context, sqlite3_column_int64(h, H_SOURCE),
+		      sqlite3_column_int(h, H_SEQ), s->context, 1, width);
+	print_wrapped(sqlite3_column_type(h, H_MARKED) != SQLITE_NULL ? db_col_text(h, H_MARKED)
+		      : db_col_text(h, H_TEXT), s->context ? "    > " : "    ", width);
+	print_context(o->context, sqlite3_column_int64(h, H_SOURCE),
+		      sqlite3_column_int(h, H_SEQ), s->context, 0, width);
+	print_rule_matches(o->rules, id);
 	putchar('\n');
-	free(marked);
 }
 
 /* A quote block ready to paste into a story's sources: the quote and the
@@ -640,10 +658,19 @@ static const char json_hit_sql[] =
 static int print_hits(struct db *db, struct search *s, struct err *e)
 {
 	sqlite3_stmt *h = db_prepare(db, s->format == FMT_JSON ? json_hit_sql : hit_sql, e);
-	int width = term_width(), n = 0;
+	struct text_out o = { .width = term_width() };
+	int n = 0;
 
 	if (!h)
 		return e->code;
+	if (s->format == FMT_TEXT) {
+		if (mark_hits(db, s, e)) {
+			sqlite3_finalize(h);
+			return e->code;
+		}
+		o.rules = db_prepare(db, rule_matches_sql, NULL);
+		o.context = db_prepare(db, context_sql, NULL);
+	}
 	sqlite3_bind_int64(h, 1, s->limit);
 	if (s->format == FMT_JSON)
 		sqlite3_bind_int64(h, 2, s->context);
@@ -663,7 +690,7 @@ static int print_hits(struct db *db, struct search *s, struct err *e)
 			print_md_hit(h);
 			break;
 		default:
-			print_text_hit(db, s, h, width);
+			print_text_hit(&o, s, h);
 		}
 		n++;
 	}
@@ -679,6 +706,8 @@ static int print_hits(struct db *db, struct search *s, struct err *e)
 		else
 			printf("%d passage%s\n", n, n == 1 ? "" : "s");
 	}
+	sqlite3_finalize(o.rules);
+	sqlite3_finalize(o.context);
 	sqlite3_finalize(h);
 	return 0;
 }
@@ -769,9 +798,12 @@ int cmd_search(int argc, char **argv, struct err *e)
 		}
 	}
 	s.tty = isatty(STDOUT_FILENO) && s.format == FMT_TEXT;
-	if ((rc = cli_open_db_reading(&db, e)) || (rc = rank_register(db.h, e)) ||
-	    (rc = find_hits(&db, &s, e)))
+	if ((rc = cli_open_db_reading(&db, e)))
 		goto out;
+	if (!(s.rank = rank_register(db.h, e)) || (rc = find_hits(&db, &s, e))) {
+		rc = rc ? rc : e->code;
+		goto out;
+	}
 	rc = s.count ? print_counts(&db, &s, e) : print_hits(&db, &s, e);
 out:
 	db_close(&db);
@@ -841,6 +873,7 @@ static void show_text(struct db *db, sqlite3_stmt *st, sqlite3_int64 id, long co
 	sqlite3_stmt *turns = db_prepare(db,
 		"SELECT id, coalesce(speaker, ''), text FROM passage WHERE source_id = ?1"
 		" AND seq BETWEEN ?2 AND ?3 ORDER BY seq", NULL);
+	sqlite3_stmt *rules;
 	int width = term_width();
 	int seq = sqlite3_column_int(st, 13);
 
@@ -855,7 +888,10 @@ static void show_text(struct db *db, sqlite3_stmt *st, sqlite3_int64 id, long co
 	if (*db_col_text(st, 8))
 		printf("participant %s: %s (%s)%s%s\n", db_col_text(st, 8), db_col_text(st, 9),
 		       db_col_text(st, 10), *db_col_text(st, 11) ? "; " : "", db_col_text(st, 11));
-	print_rule_matches(db, id);
+	if ((rules = db_prepare(db, rule_matches_sql, NULL))) {
+		print_rule_matches(rules, id);
+		sqlite3_finalize(rules);
+	}
 	putchar('\n');
 	if (!turns)
 		return;
