@@ -77,7 +77,8 @@ struct ingest {
 	struct read_opts ropts;
 	sqlite3_int64 batch_id;
 	size_t max_bytes, max_line;
-	struct buf report;      /* what is printed once committed */
+	FILE *report;           /* what is printed once committed (a temporary
+				   file: a line per file adds up) */
 	long added, unchanged, replaced, passages, duplicates;
 	char *last_name;        /* participant() cache, for one file */
 	sqlite3_int64 last_id;
@@ -608,10 +609,10 @@ static int store(void *ctx, size_t i)
 	sqlite3_bind_text(st, 1, job->hash, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		if (strcmp(job->path, db_col_text(st, 1)))
-			buf_addf(&ing->report, "unchanged  %s (stored before as %s)\n", job->path,
-				 db_col_text(st, 1));
+			fprintf(ing->report, "unchanged  %s (stored before as %s)\n", job->path,
+				db_col_text(st, 1));
 		else
-			buf_addf(&ing->report, "unchanged  %s\n", job->path);
+			fprintf(ing->report, "unchanged  %s\n", job->path);
 		sqlite3_reset(st);
 		ing->unchanged++;
 		goto out;
@@ -633,11 +634,11 @@ static int store(void *ctx, size_t i)
 	}
 	if (store_doc(ing, job, e))
 		goto fatal;
-	buf_addf(&ing->report, "%-10s %-10s %s (%zu passage%s", old ? "replaced" : "added",
-		 job->d.format, job->path, job->d.nspans, job->d.nspans == 1 ? "" : "s");
+	fprintf(ing->report, "%-10s %-10s %s (%zu passage%s", old ? "replaced" : "added",
+		job->d.format, job->path, job->d.nspans, job->d.nspans == 1 ? "" : "s");
 	if (ing->duplicates > dups)
-		buf_addf(&ing->report, ", %ld stored before", ing->duplicates - dups);
-	buf_adds(&ing->report, ")\n");
+		fprintf(ing->report, ", %ld stored before", ing->duplicates - dups);
+	fputs(")\n", ing->report);
 	if (old)
 		ing->replaced++;
 	else
@@ -742,6 +743,16 @@ static int ingest_opt(int opt, const char *arg, void *ctx, struct err *e)
 	return 0;
 }
 
+static void copy_report(FILE *report)
+{
+	char buf[8192];
+	size_t n;
+
+	rewind(report);
+	while ((n = fread(buf, 1, sizeof(buf), report)) > 0)
+		fwrite(buf, 1, n, stdout);
+}
+
 int cmd_ingest(int argc, char **argv, struct err *e)
 {
 	static const struct option opts[] = {
@@ -774,7 +785,6 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	int rc = 0, in_tx = 0;
 
 	codebook_init(&cb);
-	buf_init(&ing.report, 0);
 	today(date, sizeof(date));
 	ing.batch_name = date;
 	buf_adds(&help, ingest_help);
@@ -802,6 +812,10 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	}
 	if ((rc = cli_load_codebook(&cb, e)) || (rc = cli_open_db(&db, e)))
 		goto out;
+	if (!(ing.report = tmpfile())) {
+		rc = err_set(e, E_DATA, "ingest: cannot make a temporary file: %s", strerror(errno));
+		goto out;
+	}
 	ing.db = &db;
 	ing.cb = &cb;
 
@@ -851,7 +865,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 		goto out;
 	in_tx = 0;
 
-	fputs(ing.report.data, stdout);
+	copy_report(ing.report);
 	printf("batch '%s': %ld added, %ld replaced, %ld unchanged, %zu rejected; %ld passages",
 	       ing.batch_name, ing.added, ing.replaced, ing.unchanged, bad.n,
 	       ing.passages);
@@ -881,7 +895,8 @@ out:
 	codebook_release(&cb);
 	paths_release(&files);
 	paths_release(&bad);
-	buf_release(&ing.report);
+	if (ing.report)
+		fclose(ing.report);
 	free(ing.last_name);
 	free(o.interviewers);
 	for (size_t i = 0; ing.jobs && i < ing.window; i++)

@@ -155,22 +155,37 @@ void tagger_release(struct tagger *t)
 	t->out = NULL;
 }
 
-/* Records the decision for one participant from its hits, best first. */
+struct hits {
+	char *character;
+	long n;
+};
+
+/* most hits first, then by id */
+static int by_hits(const void *x, const void *y)
+{
+	const struct hits *a = x, *b = y;
+
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return strcmp(a->character, b->character);
+}
+
+/* Records the decision for one participant from its hits. */
 static int decide(struct db *db, sqlite3_stmt *upd, sqlite3_int64 id,
-		  char **chars, const long *hits, size_t n, struct buf *why,
-		  struct err *e)
+		  struct hits *h, size_t n, struct buf *why, struct err *e)
 {
 	const char *character = "unknown";
 
+	qsort(h, n, sizeof(*h), by_hits);
 	buf_reset(why);
-	if (n == 1 || hits[0] - hits[1] >= ATTRIBUTION_MARGIN) {
-		character = chars[0];
+	if (n == 1 || h[0].n - h[1].n >= ATTRIBUTION_MARGIN) {
+		character = h[0].character;
 		buf_adds(why, "rules:");
 	} else {
 		buf_adds(why, "tie:");
 	}
 	for (size_t i = 0; i < n; i++)
-		buf_addf(why, " %s %ld", chars[i], hits[i]);
+		buf_addf(why, " %s %ld", h[i].character, h[i].n);
 	sqlite3_bind_int64(upd, 1, id);
 	sqlite3_bind_text(upd, 2, character, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(upd, 3, why->data, -1, SQLITE_TRANSIENT);
@@ -191,8 +206,7 @@ int attribute_participants(struct db *db, struct err *e)
 {
 	sqlite3_stmt *q = NULL, *upd = NULL;
 	struct buf why = BUF_INIT;
-	char *chars[MAX_CHARACTERS];
-	long hits[MAX_CHARACTERS];
+	struct hits hits[MAX_CHARACTERS];
 	size_t n = 0;
 	sqlite3_int64 cur = -1;
 	int rc = 0, step;
@@ -202,7 +216,9 @@ int attribute_participants(struct db *db, struct err *e)
 		    " decided_by = iif(override IS NULL, 'no cues', 'override')", e))
 		return e->code;
 	/* hits: the participant's own passages a character's rules tag, and
-	 * their attributes its attribute rules match */
+	 * their attributes its attribute rules match; in the order of the
+	 * grouping, so that SQLite sorts once (each sort of a large corpus
+	 * holds as much memory as the page cache) */
 	q = db_prepare(db,
 		"SELECT participant_id, code_id, count(*) AS hits FROM ("
 		" SELECT p.participant_id, c.code_id FROM coding c"
@@ -213,7 +229,7 @@ int attribute_participants(struct db *db, struct err *e)
 		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character') h"
 		" JOIN participant pt ON pt.id = h.participant_id"
 		" WHERE pt.override IS NULL"
-		" GROUP BY 1, 2 ORDER BY 1, hits DESC, 2", e);
+		" GROUP BY 1, 2 ORDER BY 1, 2", e);
 	upd = db_prepare(db, "UPDATE participant SET character = ?2, decided_by = ?3"
 			 " WHERE id = ?1", e);
 	if (!q || !upd) {
@@ -231,22 +247,22 @@ int attribute_participants(struct db *db, struct err *e)
 			goto out;
 		}
 		if (id != cur && n) {
-			if ((rc = decide(db, upd, cur, chars, hits, n, &why, e)))
+			if ((rc = decide(db, upd, cur, hits, n, &why, e)))
 				goto out;
 			while (n)
-				free(chars[--n]);
+				free(hits[--n].character);
 		}
 		if (step != SQLITE_ROW)
 			break;
 		cur = id;
 		if (n < MAX_CHARACTERS) {
-			chars[n] = xstrdup(db_col_text(q, 1));
-			hits[n++] = sqlite3_column_int(q, 2);
+			hits[n].character = xstrdup(db_col_text(q, 1));
+			hits[n++].n = sqlite3_column_int(q, 2);
 		}
 	}
 out:
 	while (n)
-		free(chars[--n]);
+		free(hits[--n].character);
 	buf_release(&why);
 	sqlite3_finalize(q);
 	sqlite3_finalize(upd);
