@@ -213,6 +213,68 @@ static int by_score_date(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
+/* The k-th best (lowest) score of n > k: a max-heap of the k best seen. */
+static double kth_score(const struct ranked_hit *all, size_t n, size_t k)
+{
+	double *h = xmalloc(k * sizeof(*h)), kth;
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double v = all[i].score;
+		size_t at;
+
+		if (len < k) {
+			for (at = len++; at && h[(at - 1) / 2] < v; at = (at - 1) / 2)
+				h[at] = h[(at - 1) / 2];
+			h[at] = v;
+		} else if (v < h[0]) {
+			for (at = 0; 2 * at + 1 < k;) {
+				size_t c = 2 * at + 1;
+
+				if (c + 1 < k && h[c + 1] > h[c])
+					c++;
+				if (h[c] <= v)
+					break;
+				h[at] = h[c];
+				at = c;
+			}
+			h[at] = v;
+		}
+	}
+	kth = h[0];
+	free(h);
+	return kth;
+}
+
+/*
+ * Sorts the best of `all` by score, then id: those that score as well as
+ * the k-th best or better (their ties too) before the rest, which stays
+ * unsorted. Returns how many are sorted: the rest waits until the filters
+ * turn so many away that the walk needs it (sorting everything was a
+ * tenth of a common word's search).
+ */
+static size_t sort_best(struct ranked_hit *all, size_t n, size_t k)
+{
+	size_t m = 0;
+	double kth;
+
+	if (n <= 4 * k) {
+		m = n;
+	} else {
+		kth = kth_score(all, n, k);
+		for (size_t i = 0; i < n; i++)
+			if (all[i].score <= kth) {
+				struct ranked_hit t = all[m];
+
+				all[m++] = all[i];
+				all[i] = t;
+			}
+	}
+	if (m > 1)
+		qsort(all, m, sizeof(*all), by_score_date);
+	return m;
+}
+
 static int insert_hits(struct db *db, const struct ranked_hit *h, size_t n, struct err *e)
 {
 	sqlite3_stmt *ins = db_prepare(db, "INSERT INTO s_hit(passage_id, score)"
@@ -241,7 +303,7 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 		     struct err *e)
 {
 	struct ranked_hit *all = NULL, *hit = NULL;
-	size_t n = 0, alloc = 0, nhit = 0, ahit = 0;
+	size_t n = 0, alloc = 0, nhit = 0, ahit = 0, sorted;
 	struct buf sql = BUF_INIT;
 	sqlite3_stmt *st, *check = NULL;
 	double idf;
@@ -265,8 +327,7 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 	idf = rank_idf(s->rank, (sqlite3_int64)n);
 	for (size_t i = 0; idf != 1.0 && i < n; i++)
 		all[i].score *= idf;
-	if (n > 1)
-		qsort(all, n, sizeof(*all), by_score_date);   /* by score, then id */
+	sorted = sort_best(all, n, (size_t)s->limit + 1);
 
 	filter_sql(&sql, s, "SELECT p.date FROM passage p", "p.id = :id", 0, 1);
 	if (!(check = prepare_filtered(db, s, sql.data, e))) {
@@ -276,6 +337,10 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 	for (size_t i = 0, j; i < n && nhit <= (size_t)s->limit; i = j) {
 		size_t first = nhit;
 
+		if (i == sorted) {
+			qsort(all + i, n - i, sizeof(*all), by_score_date);
+			sorted = n;
+		}
 		for (j = i; j < n && all[j].score == all[i].score; j++) {
 			sqlite3_bind_int64(check, sqlite3_bind_parameter_index(check, ":id"),
 					   all[j].id);

@@ -6,12 +6,12 @@
  * (the denominators), papercut x character passages and participants, the
  * same per theme, pairs of papercuts per participant, papercut x quarter
  * for the trends and each papercut's first date. Only the counts go back
- * to SQL (r_character, r_cell, r_pair, r_trend, r_first), where the views
+ * to SQL (r_character, r_cell, r_pair, r_tcount, r_first), where the views
  * of results.c turn them into shares, intervals and ranks.
  *
  * Why not SQL alone: at a million passages the same counts as GROUP BY and
  * count(DISTINCT) over joined temp tables took 4.5 s; this takes a tenth.
- * Memory is a few bits per participant and 8 bytes per coding in scope.
+ * Memory is a few bytes per participant and 8 per coding in scope.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -229,13 +229,13 @@ static int scan(struct tally *t, struct err *e)
 	sqlite3_stmt *c = db_prepare(t->db, "SELECT passage_id, code_id FROM coding"
 				     " ORDER BY passage_id", e);
 	unsigned char *seen = xcalloc(t->themes.n + 1, 1);
-	int crc = c ? sqlite3_step(c) : SQLITE_ERROR, rc = 0;
+	int crc = c ? sqlite3_step(c) : SQLITE_ERROR, prc, rc = 0;
 
 	if (!p || !c) {
 		rc = e->code;
 		goto out;
 	}
-	while (sqlite3_step(p) == SQLITE_ROW) {
+	while ((prc = sqlite3_step(p)) == SQLITE_ROW) {
 		sqlite3_int64 id = sqlite3_column_int64(p, 0), pid, sid;
 		const char *date;
 		int ch, range, coded = 0;
@@ -269,10 +269,7 @@ static int scan(struct tally *t, struct err *e)
 				memcpy(t->newest, d, sizeof(d));
 		}
 	}
-	if (crc != SQLITE_DONE && crc != SQLITE_ROW)
-		rc = db_fail(t->db, e, "counting codings");
-	else if (sqlite3_errcode(t->db->h) != SQLITE_OK && sqlite3_errcode(t->db->h) != SQLITE_DONE &&
-		 sqlite3_errcode(t->db->h) != SQLITE_ROW)
+	if (prc != SQLITE_DONE || (crc != SQLITE_DONE && crc != SQLITE_ROW))
 		rc = db_fail(t->db, e, "counting passages");
 out:
 	free(seen);
