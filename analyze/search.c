@@ -292,12 +292,12 @@ static int insert_hits(struct db *db, const struct ranked_hit *h, size_t n, stru
 
 /*
  * A query's hits: every match scored (pc_bm25, analyze/rank.c) and sorted
- * in C, then the filters tried in that order, a run of tied scores at a
+ * in C (sort_best), then the filters tried in that order, a block at a
  * time, until `limit` hits and their ties are found and one more (which
- * says that more match). The filters cost a lookup per passage tried, so
- * a query whose best matches pass them stops early. Returns what the
- * scoring statement's sqlite3_step() returned last: SQLITE_DONE when all
- * went well; `step_error` says whether that statement failed.
+ * says that more match). A query whose best matches pass the filters
+ * stops after one block. Returns what the scoring statement's
+ * sqlite3_step() returned last: SQLITE_DONE when all went well;
+ * `step_error` says whether that statement failed.
  */
 static int rank_hits(struct db *db, const struct search *s, int *step_error,
 		     struct err *e)
@@ -305,7 +305,7 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 	struct ranked_hit *all = NULL, *hit = NULL;
 	size_t n = 0, alloc = 0, nhit = 0, ahit = 0, sorted;
 	struct buf sql = BUF_INIT;
-	sqlite3_stmt *st, *check = NULL;
+	sqlite3_stmt *st, *add = NULL, *check = NULL;
 	double idf;
 	int rc;
 
@@ -329,34 +329,59 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 		all[i].score *= idf;
 	sorted = sort_best(all, n, (size_t)s->limit + 1);
 
-	filter_sql(&sql, s, "SELECT p.date FROM passage p", "p.id = :id", 0, 1);
-	if (!(check = prepare_filtered(db, s, sql.data, e))) {
+	/* in blocks, in rank order, one statement each, each block twice the
+	 * one before */
+	filter_sql(&sql, s, "SELECT c.id, c.score, p.date FROM s_cand c"
+		   " CROSS JOIN passage p ON p.id = c.id", "1", 0, 0);
+	if (db_exec(db, "DROP TABLE IF EXISTS temp.s_cand;"
+		    "CREATE TEMP TABLE s_cand(id INTEGER PRIMARY KEY, score REAL)", e) ||
+	    !(add = db_prepare(db, "INSERT INTO s_cand VALUES (?1, ?2)", e)) ||
+	    !(check = prepare_filtered(db, s, sql.data, e))) {
 		rc = SQLITE_ERROR;
 		goto out;
 	}
-	for (size_t i = 0, j; i < n && nhit <= (size_t)s->limit; i = j) {
+	for (size_t i = 0, end, block = (size_t)s->limit + 1; i < n && nhit <= (size_t)s->limit;
+	     i = end, block *= 2) {
 		size_t first = nhit;
 
 		if (i == sorted) {
 			qsort(all + i, n - i, sizeof(*all), by_score_date);
 			sorted = n;
 		}
-		for (j = i; j < n && all[j].score == all[i].score; j++) {
-			sqlite3_bind_int64(check, sqlite3_bind_parameter_index(check, ":id"),
-					   all[j].id);
-			if ((rc = sqlite3_step(check)) == SQLITE_ROW) {
-				ALLOC_GROW(hit, nhit + 1, ahit);
-				hit[nhit] = all[j];
-				if (sqlite3_column_type(check, 0) != SQLITE_NULL)
-					hit[nhit].date = xstrdup(db_col_text(check, 0));
-				nhit++;
-			} else if (rc != SQLITE_DONE) {
-				rc = db_fail(db, e, "searching");
+		/* a block holds whole runs of ties: it ends before the run it
+		 * would cut, unless that run is the first in it */
+		end = i + block < sorted ? i + block : sorted;
+		while (end > i && end < sorted && all[end].score == all[end - 1].score)
+			end--;
+		if (end == i)
+			for (end = i + 1; end < sorted && all[end].score == all[i].score; end++)
+				;
+		if (db_exec(db, "DELETE FROM s_cand", e)) {
+			rc = SQLITE_ERROR;
+			goto out;
+		}
+		for (size_t k = i; k < end; k++) {
+			sqlite3_bind_int64(add, 1, all[k].id);
+			sqlite3_bind_double(add, 2, all[k].score);
+			if (db_step_done(db, add, e, "searching")) {
+				rc = SQLITE_ERROR;
 				goto out;
 			}
-			sqlite3_reset(check);
 		}
-		/* the ties newest first */
+		while ((rc = sqlite3_step(check)) == SQLITE_ROW) {
+			ALLOC_GROW(hit, nhit + 1, ahit);
+			hit[nhit].id = sqlite3_column_int64(check, 0);
+			hit[nhit].score = sqlite3_column_double(check, 1);
+			hit[nhit].date = sqlite3_column_type(check, 2) == SQLITE_NULL ? NULL
+					 : xstrdup(db_col_text(check, 2));
+			nhit++;
+		}
+		sqlite3_reset(check);
+		if (rc != SQLITE_DONE) {
+			rc = db_fail(db, e, "searching");
+			goto out;
+		}
+		/* by score, the ties newest first */
 		if (nhit - first > 1)
 			qsort(hit + first, nhit - first, sizeof(*hit), by_score_date);
 	}
@@ -367,6 +392,7 @@ out:
 		free(hit[i].date);
 	free(hit);
 	free(all);
+	sqlite3_finalize(add);
 	sqlite3_finalize(check);
 	sqlite3_finalize(st);
 	buf_release(&sql);
