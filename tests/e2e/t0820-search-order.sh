@@ -3,6 +3,8 @@
 # matches thousands of passages and search sorts only the best of them
 # until its filters ask for more, the hits and their order are those of
 # plain SQL: bm25() best first, ties newest first (undated last), then id.
+# And listings without a query, which walk the date index for a common
+# code and the code's codings for a rare one, list what plain SQL does.
 . "$(dirname "$0")/../lib.sh"
 
 $PYTHON "$TOP/scripts/gen-corpus" corpus 1 5 >/dev/null
@@ -38,5 +40,33 @@ gdb|--limit 3 --character barbara
 hangs|--limit 2 --kind survey
 async|--limit 5 --character niklaus --kind blog
 the|--limit 1 --character grace
+CASES
+
+while IFS='|' read -r args; do
+	# shellcheck disable=SC2086
+	$PAPERCUT --db t.db search $args --format json >got.json || fail "search $args"
+	check "search $args" "$($PYTHON - "$args" <<'PY'
+import json, sqlite3, sys
+
+args = sys.argv[1].split()
+codes = [v for k, v in zip(args[::2], args[1::2]) if k == "--code"]
+opt = dict(zip(args[::2], args[1::2]))
+db = sqlite3.connect("t.db")
+rows = db.execute(f"""SELECT p.id FROM passage p JOIN source s ON s.id = p.source_id
+    WHERE p.interviewer = 0 AND (? IS NULL OR s.format = ?)
+    {''.join(" AND EXISTS (SELECT 1 FROM coding WHERE passage_id = p.id AND code_id = ?)"
+             for _ in codes)}
+    ORDER BY p.date IS NULL, p.date DESC, p.source_id, p.seq""",
+    [opt.get("--kind")] * 2 + codes).fetchall()
+want = [r[0] for r in rows[:int(opt["--limit"])]]
+got = [h["id"] for h in json.load(open("got.json"))]
+print(len(want) > 0, "same" if got == want else (got, want))
+PY
+)" "True same"
+done <<'CASES'
+--code grace --limit 1
+--code parallelism --limit 3 --kind blog
+--code grace --code parallelism --limit 2
+--code tooling --limit 5
 CASES
 done_testing
