@@ -92,9 +92,8 @@ static const char results_sql[] =
 	" pt.character, 'unknown')"
 
 /*
- * The coded passages in scope with every filter but the dates (trends
- * need the quarters around the range), and their papercut codings in the
- * range: for the outputs that quote passages (RESULTS_PASSAGES).
+ * The coded passages in scope, and their papercut codings, each with what
+ * choosing quotes needs: for the outputs that quote (RESULTS_PASSAGES).
  */
 static const char passages_sql[] =
 	"INSERT INTO r_tpassage"

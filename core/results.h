@@ -10,9 +10,8 @@
  * workbook are the numbers `analyze` prints.
  *
  * results_compute() fills TEMP tables and views of the connection:
- *   r_tpassage   with RESULTS_PASSAGES: coded evidence passages (never
- *                interviewer turns) in scope but for the dates; r_passage:
- *                those in the date range too
+ *   r_passage    with RESULTS_PASSAGES: the coded evidence passages (never
+ *                interviewer turns) in scope, dates included
  *   r_character  the codebook's characters, then 'unknown' and 'total',
  *                with how many participants in scope each has
  *   r_matrix     every papercut x character: passages, participants, the
