@@ -2,7 +2,8 @@
 
 #include "lengths.h"
 
-int lengths_docsize(const unsigned char *p, int n, sqlite3_int64 *out)
+/* The first varint of an FTS5 docsize record: column 0's length. */
+static int docsize(const unsigned char *p, int n, sqlite3_int64 *out)
 {
 	sqlite3_uint64 x = 0;
 	int i;
@@ -64,7 +65,7 @@ int lengths_update(struct db *db, sqlite3_int64 from, struct err *e)
 				memcpy(lens, sqlite3_column_blob(old, 0), sizeof(lens));
 			sqlite3_reset(old);
 		}
-		if (!lengths_docsize(sqlite3_column_blob(sz, 1), sqlite3_column_bytes(sz, 1), &n) ||
+		if (!docsize(sqlite3_column_blob(sz, 1), sqlite3_column_bytes(sz, 1), &n) ||
 		    n >= LENGTHS_UNKNOWN || n < 0)
 			n = LENGTHS_UNKNOWN;
 		lens[2 * i] = (unsigned char)(n & 0xff);

@@ -23,7 +23,4 @@
  * keeping the lengths before `from`); after FTS5 has indexed them. */
 int lengths_update(struct db *db, sqlite3_int64 from, struct err *e);
 
-/* The first varint of an FTS5 docsize record: column 0's length. */
-int lengths_docsize(const unsigned char *p, int n, sqlite3_int64 *out);
-
 #endif
