@@ -1,4 +1,5 @@
-# papercut: plain Makefile. `make` builds ./papercut (warnings are errors),
+# papercut: plain Makefile. `make` builds ./papercut and ./papercut-full
+# (papercut.c says why two; warnings are errors),
 # `make test` builds with AddressSanitizer + UBSan and runs every test,
 # `make demo` runs the whole pipeline on data/sample.
 
@@ -15,17 +16,21 @@ ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LIBS     = -lsqlite3 -lpcre2-8 -lhs -lxlsxwriter -linih -lxxhash -lcsv -lcmark -lxml2 \
            -lzip -ljansson -lpthread -lm
+LIGHT_LIBS = -lsqlite3 -lcsv -lpthread -lm
 
 SRC  = $(wildcard core/*.c ingest/*.c analyze/*.c report/*.c)
 HDR  = $(wildcard core/*.h ingest/*.h analyze/*.h report/*.h)
 UNIT = $(wildcard tests/unit/test_*.c)
+
+# what the light papercut runs: the commands that read (papercut.c)
+LIGHT_SRC = $(filter-out core/codebook.c,$(wildcard core/*.c)) $(wildcard analyze/*.c)
 
 REL_OBJ  = $(SRC:%.c=build/rel/%.o)
 TEST_OBJ = $(SRC:%.c=build/test/%.o)
 
 .PHONY: all deps test-deps test unit e2e checksrc demo install uninstall clean bench
 
-all: papercut
+all: papercut papercut-full
 
 deps:
 	@scripts/install-deps.sh
@@ -45,10 +50,25 @@ build/test/%.o: %.c $(HDR) build/gen/schema.inc
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
 
-papercut: build/rel/papercut.o $(REL_OBJ)
+build/rel/papercut-light.o: papercut.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DPAPERCUT_LIGHT $(ALL_CFLAGS) -c -o $@ $<
+
+build/test/papercut-light.o: papercut.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DPAPERCUT_LIGHT $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+papercut: build/rel/papercut-light.o $(LIGHT_SRC:%.c=build/rel/%.o)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIGHT_LIBS)
+
+papercut-full: build/rel/papercut.o $(REL_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
-build/test/papercut: build/test/papercut.o $(TEST_OBJ)
+build/test/papercut: build/test/papercut-light.o $(LIGHT_SRC:%.c=build/test/%.o) \
+		build/test/papercut-full
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $(filter %.o,$^) $(LIGHT_LIBS)
+
+build/test/papercut-full: build/test/papercut.o $(TEST_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
 build/test/unit/%: tests/unit/%.c $(TEST_OBJ)
@@ -88,14 +108,17 @@ bench:
 	@scripts/install-deps.sh bench
 	scripts/bench $(MB)
 
-install: papercut
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/papercut/codebook
+install: papercut papercut-full
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/papercut \
+		$(DESTDIR)$(PREFIX)/share/papercut/codebook
 	install -m 755 papercut $(DESTDIR)$(PREFIX)/bin/papercut
+	install -m 755 papercut-full $(DESTDIR)$(PREFIX)/libexec/papercut/papercut-full
 	install -m 644 data/codebook/*.ini $(DESTDIR)$(PREFIX)/share/papercut/codebook/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/papercut
+	rm -rf $(DESTDIR)$(PREFIX)/libexec/papercut
 	rm -rf $(DESTDIR)$(PREFIX)/share/papercut
 
 clean:
-	rm -rf build papercut out
+	rm -rf build papercut papercut-full out

@@ -1,16 +1,31 @@
 /*
- * papercut: developers' words in, papercut evidence out. One binary with
- * git-style subcommands; each stage talks to the others only through the
- * database.
+ * papercut: developers' words in, papercut evidence out. Git-style
+ * subcommands; each stage talks to the others only through the database.
+ *
+ * Two builds of this file, as git runs its heavier commands from
+ * libexec: `papercut` links SQLite and libcsv alone and runs the commands
+ * that read (search, show, export, analyze); for the others it executes
+ * `papercut-full`, which links the readers, the matchers and the
+ * workbook writer and runs every command. Loading those twenty libraries
+ * is 3-5 ms of every process, as much as a search takes.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze/analyze.h"
+#include "core/buf.h"
 #include "core/cli.h"
 #include "core/err.h"
+#ifndef PAPERCUT_LIGHT
 #include "ingest/tag.h"
 #include "report/report.h"
+#define FULL(fn) fn
+#else
+#define FULL(fn) NULL   /* run by papercut-full */
+#endif
 
 struct command {
 	const char *name;
@@ -19,16 +34,16 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "ingest", cmd_ingest, "read sources into the database and tag them" },
-	{ "tag", cmd_tag, "re-tag every passage with the current codebook" },
-	{ "batches", cmd_batches, "list what was loaded, batch by batch" },
-	{ "forget", cmd_forget, "remove a batch and all that came from it" },
+	{ "ingest", FULL(cmd_ingest), "read sources into the database and tag them" },
+	{ "tag", FULL(cmd_tag), "re-tag every passage with the current codebook" },
+	{ "batches", FULL(cmd_batches), "list what was loaded, batch by batch" },
+	{ "forget", FULL(cmd_forget), "remove a batch and all that came from it" },
 	{ "analyze", cmd_analyze, "what hurts whom: counts, trends, over-representation" },
-	{ "report", cmd_report, "the quarterly report: HTML, workbook, charts, briefs" },
+	{ "report", FULL(cmd_report), "the quarterly report: HTML, workbook, charts, briefs" },
 	{ "search", cmd_search, "evidence passages, best first" },
 	{ "show", cmd_show, "one passage with its context and source" },
 	{ "export", cmd_export, "codings, participants or passages as CSV" },
-	{ "codebook", cmd_codebook, "check a codebook" },
+	{ "codebook", FULL(cmd_codebook), "check a codebook" },
 };
 
 static void usage(FILE *out)
@@ -41,6 +56,39 @@ static void usage(FILE *out)
 	      "$PAPERCUT_DB, else ./papercut.db; the codebook is --codebook, else\n"
 	      "$PAPERCUT_CODEBOOK, else the bundled default.\n", out);
 }
+
+#ifdef PAPERCUT_LIGHT
+/*
+ * Runs `argv` in papercut-full: next to this program (the build), else in
+ * ../libexec/papercut (make install). Returns only when it cannot.
+ */
+static int run_full(char **argv, const char *command, struct err *e)
+{
+	static const char *const rel[] = { "/papercut-full", "/../libexec/papercut/papercut-full" };
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct buf path = BUF_INIT;
+
+	if (len <= 0)
+		return err_set(e, E_USAGE, "cannot find where papercut runs from: %s",
+			       strerror(errno));
+	exe[len] = '\0';
+	*strrchr(exe, '/') = '\0';
+	for (size_t i = 0; i < sizeof(rel) / sizeof(*rel); i++) {
+		buf_reset(&path);
+		buf_addf(&path, "%s%s", exe, rel[i]);
+		execv(path.data, argv);
+		if (errno != ENOENT) {
+			err_set(e, E_USAGE, "cannot run %s: %s", path.data, strerror(errno));
+			buf_release(&path);
+			return e->code;
+		}
+	}
+	buf_release(&path);
+	return err_set(e, E_USAGE, "'%s' is run by papercut-full, which is in neither %s"
+		       " nor %s/../libexec/papercut: install papercut again", command, exe, exe);
+}
+#endif
 
 int main(int argc, char **argv)
 {
@@ -73,6 +121,13 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < sizeof(commands) / sizeof(*commands); k++) {
 		if (strcmp(argv[i], commands[k].name))
 			continue;
+#ifdef PAPERCUT_LIGHT
+		if (!commands[k].fn) {
+			rc = run_full(argv, argv[i], &e);
+			err_print(&e);
+			return rc;
+		}
+#endif
 		rc = commands[k].fn(argc - i, argv + i, &e);
 		if (fflush(stdout) || ferror(stdout)) {
 			if (!rc)

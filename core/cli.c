@@ -76,21 +76,6 @@ int cli_open_db_reading(struct db *db, struct err *e)
 	return db_exec(db, "PRAGMA mmap_size = 4294967296; PRAGMA temp_store = MEMORY", e);
 }
 
-int cli_load_codebook(struct codebook *cb, struct err *e)
-{
-	char *dir = NULL;
-	int rc;
-
-	if (cli.codebook && *cli.codebook)
-		dir = strdup(cli.codebook);
-	else
-		dir = codebook_default_dir();
-	if (!dir)
-		return err_set(e, E_DATA, "no codebook found: give --codebook DIR or set PAPERCUT_CODEBOOK");
-	rc = codebook_load(cb, dir, e);
-	free(dir);
-	return rc;
-}
 
 double now_seconds(void)
 {

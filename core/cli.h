@@ -3,7 +3,6 @@
 
 #include <getopt.h>
 
-#include "codebook.h"
 #include "db.h"
 #include "err.h"
 
@@ -48,7 +47,6 @@ int cli_open_db(struct db *db, struct err *e);
 /* cli_open_db() for commands that mostly read (search, analyze, report):
  * the file is memory-mapped, which spares a copy of every page read. */
 int cli_open_db_reading(struct db *db, struct err *e);
-int cli_load_codebook(struct codebook *cb, struct err *e);
 
 /* Progress on stderr, only when it is a terminal. */
 struct progress {

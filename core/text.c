@@ -1,6 +1,5 @@
 #include <stdio.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "text.h"
 
@@ -62,10 +61,3 @@ int line_at(const char *s, size_t off)
 	return line;
 }
 
-void hash_hex(const void *data, size_t len, char out[33])
-{
-	XXH128_hash_t h = XXH3_128bits(data, len);
-
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
-		 (unsigned long long)h.low64);
-}

@@ -14,7 +14,4 @@ size_t utf8_chars(const char *s, size_t len);
 /* 1-based line number of byte `off` in `s`. */
 int line_at(const char *s, size_t off);
 
-/* Hex digest (32 characters and a NUL) of XXH3-128 over `len` bytes. */
-void hash_hex(const void *data, size_t len, char out[33]);
-
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <xxhash.h>
 
 #include "../core/buf.h"
 #include "../core/cli.h"
@@ -225,6 +226,16 @@ static int load(const struct ingest *ing, struct buf *raw, struct buf *text,
 		if (!strchr(" \t\n", text->data[i]))
 			return 0;
 	return err_set(e, E_DATA, "%s: empty file (only white space)", path);
+}
+
+/* Hex digest (32 characters and a NUL) of XXH3-128 over `len` bytes:
+ * what tells a source stored before. */
+static void hash_hex(const void *data, size_t len, char out[33])
+{
+	XXH128_hash_t h = XXH3_128bits(data, len);
+
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
+		 (unsigned long long)h.low64);
 }
 
 static int find_or_add(struct db *db, enum db_stmt find, enum db_stmt add,
@@ -830,7 +841,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 		paths_add(&bad, e->msg);
 		err_clear(e);
 	}
-	if ((rc = cli_load_codebook(&cb, e)) || (rc = cli_open_db(&db, e)))
+	if ((rc = load_chosen_codebook(&cb, e)) || (rc = cli_open_db(&db, e)))
 		goto out;
 	if (!(ing.report = tmpfile())) {
 		rc = err_set(e, E_DATA, "ingest: cannot make a temporary file: %s", strerror(errno));

@@ -49,6 +49,22 @@ out:
 	return rc;
 }
 
+int load_chosen_codebook(struct codebook *cb, struct err *e)
+{
+	char *dir = NULL;
+	int rc;
+
+	if (cli.codebook && *cli.codebook)
+		dir = xstrdup(cli.codebook);
+	else
+		dir = codebook_default_dir();
+	if (!dir)
+		return err_set(e, E_DATA, "no codebook found: give --codebook DIR or set PAPERCUT_CODEBOOK");
+	rc = codebook_load(cb, dir, e);
+	free(dir);
+	return rc;
+}
+
 int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
 		 int fresh, struct err *e)
 {
@@ -406,7 +422,7 @@ int cmd_tag(int argc, char **argv, struct err *e)
 		return rc < 0 ? 0 : rc;
 	if (optind < argc)
 		return err_set(e, E_USAGE, "tag takes no operands (usage: %s)", tag_usage);
-	if ((rc = cli_load_codebook(&cb, e)) || (rc = cli_open_db(&db, e)))
+	if ((rc = load_chosen_codebook(&cb, e)) || (rc = cli_open_db(&db, e)))
 		goto out;
 	if ((rc = db_exec(&db, "BEGIN IMMEDIATE; DELETE FROM coding; DELETE FROM attr_coding", e)))
 		goto out;
@@ -516,7 +532,7 @@ int cmd_codebook(int argc, char **argv, struct err *e)
 	}
 	if (argc - optind == 2)
 		cli.codebook = argv[optind + 1];
-	if (cli_load_codebook(&cb, &load) && !cb.nproblems) {
+	if (load_chosen_codebook(&cb, &load) && !cb.nproblems) {
 		rc = err_set(e, load.code, "%s", load.msg);
 		goto out;
 	}

@@ -7,6 +7,10 @@
 #include "../core/db.h"
 #include "../core/err.h"
 
+/* Loads the codebook the command line chose: --codebook, else
+ * $PAPERCUT_CODEBOOK, else the bundled one. */
+int load_chosen_codebook(struct codebook *cb, struct err *e);
+
 /* The tagging driver: puts a codebook's codes on passages as they are
  * stored (ingest) or all at once (tag). */
 struct tagger {

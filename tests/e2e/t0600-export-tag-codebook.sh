@@ -129,6 +129,14 @@ ok
 $PAPERCUT export --help | grep -q '^usage: papercut export codings|participants' || fail "export --help"
 ok
 expect_fail 2 "papercut: 'frobnicate' is not a command (see 'papercut --help')" $PAPERCUT frobnicate
+# papercut runs ingest, tag and report through papercut-full, found next
+# to it (or in ../libexec/papercut); alone, it still reads
+mkdir alone && cp "$PAPERCUT" alone/papercut
+alone=$(cd alone && pwd)
+expect_fail 2 "papercut: 'tag' is run by papercut-full, which is in neither $alone nor $alone/../libexec/papercut: install papercut again" \
+	alone/papercut --db t.db tag
+check "light search" "$(alone/papercut --db t.db search --format csv quoted | sed -n 2p | cut -d, -f1,3)" \
+	"1,corpus/x1.txt"
 expect_fail 2 "papercut: cannot export 'everything' (usage: papercut export codings|participants|passages)" \
 	$PAPERCUT --db t.db export everything
 # PAPERCUT_DB, and --db over it
