@@ -234,12 +234,15 @@ int attribute_participants(struct db *db, struct err *e)
 	/* hits: the participant's own passages a character's rules tag, and
 	 * their attributes its attribute rules match; in the order of the
 	 * grouping, so that SQLite sorts once (each sort of a large corpus
-	 * holds as much memory as the page cache) */
+	 * holds as much memory as the page cache). From the character codes
+	 * through coding_code: left to itself, the planner joins every
+	 * coding to its passage before it looks at the code (4x slower). */
 	q = db_prepare(db,
 		"SELECT participant_id, code_id, count(*) AS hits FROM ("
-		" SELECT p.participant_id, c.code_id FROM coding c"
-		"  JOIN code k ON k.id = c.code_id AND k.kind = 'character'"
-		"  JOIN passage p ON p.id = c.passage_id AND p.interviewer = 0"
+		" SELECT p.participant_id, c.code_id FROM code k"
+		"  CROSS JOIN coding c ON c.code_id = k.id"
+		"  CROSS JOIN passage p ON p.id = c.passage_id AND p.interviewer = 0"
+		"  WHERE k.kind = 'character'"
 		" UNION ALL"
 		" SELECT a.participant_id, a.code_id FROM attr_coding a"
 		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character') h"
