@@ -32,6 +32,10 @@ check "journal" "$(sql one.db 'PRAGMA journal_mode')" wal
 check "indexes" "$(sql one.db "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema
 	WHERE type = 'index' AND tbl_name = 'passage' AND name NOT LIKE 'sqlite_%' ORDER BY name)")" \
 	"passage_date passage_participant passage_platform"
+# its full-text index merged into one segment, FTS5's own merging back on
+check "one segment" "$(sql one.db 'SELECT count(DISTINCT segid) FROM passage_fts_idx')" 1
+check "fts config" "$(sql one.db "SELECT group_concat(k || '=' || v, ' ') FROM (SELECT * FROM passage_fts_config
+	WHERE k IN ('automerge', 'crisismerge') ORDER BY k)")" "automerge=4 crisismerge=16"
 # and a second load, smaller than what is stored, is not
 $PAPERCUT --db one.db ingest "$FIXTURES/corpus" >/dev/null
 check "journal after" "$(sql one.db 'PRAGMA journal_mode')" wal
