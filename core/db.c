@@ -55,6 +55,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_BATCH_ADD] = "INSERT INTO batch(name) VALUES (?1)",
 	[STMT_SOURCE_BY_HASH] = "SELECT id, path FROM source WHERE hash = ?1",
 	[STMT_SOURCE_BY_PATH] = "SELECT id FROM source WHERE path = ?1",
+	[STMT_SOURCE_DELETE_CODINGS] = "DELETE FROM coding WHERE passage_id IN"
+		" (SELECT id FROM passage WHERE source_id = ?1)",
+	[STMT_SOURCE_DELETE_PASSAGES] = "DELETE FROM passage WHERE source_id = ?1",
 	[STMT_SOURCE_DELETE] = "DELETE FROM source WHERE id = ?1",
 	[STMT_SOURCE_ADD] =
 		"INSERT INTO source(batch_id, path, format, hash, bytes,"

@@ -210,10 +210,16 @@ static int decide(struct db *db, sqlite3_stmt *upd, sqlite3_int64 id,
 
 int prune_participants(struct db *db, struct err *e)
 {
-	return db_exec(db, "DELETE FROM participant WHERE id NOT IN"
-		       " (SELECT participant_id FROM passage WHERE participant_id IS NOT NULL)"
+	/* their attributes and cues by hand: ingest runs without foreign keys */
+	return db_exec(db, "CREATE TEMP TABLE prune_gone AS SELECT id FROM participant"
+		       " WHERE id NOT IN (SELECT participant_id FROM passage"
+		       " WHERE participant_id IS NOT NULL)"
 		       " AND id NOT IN (SELECT participant_id FROM source"
-		       " WHERE participant_id IS NOT NULL)", e);
+		       " WHERE participant_id IS NOT NULL);"
+		       " DELETE FROM participant_attr WHERE participant_id IN prune_gone;"
+		       " DELETE FROM attr_coding WHERE participant_id IN prune_gone;"
+		       " DELETE FROM participant WHERE id IN prune_gone;"
+		       " DROP TABLE prune_gone", e);
 }
 
 #define MAX_CHARACTERS 64

@@ -74,6 +74,16 @@ $PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest corpus/u1.txt >out
 check "replaced" "$(head -n 1 out)" "replaced   account    corpus/u1.txt (2 passages)"
 check "one version" "$(sql t.db "SELECT count(*) FROM source WHERE path = 'corpus/u1.txt'")" 1
 check "fts follows" "$(sql t.db "SELECT count(*) FROM passage_fts WHERE passage_fts MATCH 'fridays'")" 1
+# a participant no file names any more goes, with their attributes;
+# ingest runs without foreign keys, so it deletes all that itself
+printf -- '---\nparticipant: Zed\nrole: lead\n---\nZed: It hangs.\n' >corpus/z.txt
+$PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest corpus/z.txt >/dev/null
+check "attribute" "$(sql t.db "SELECT count(*) FROM participant_attr a JOIN participant p
+	ON p.id = a.participant_id WHERE p.name = 'Zed'")" 1
+sed -i 's/Zed/Zoe/g' corpus/z.txt
+$PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest corpus/z.txt >/dev/null
+check "pruned" "$(sql t.db "SELECT group_concat(name) FROM participant WHERE name LIKE 'Z%'")" Zoe
+check "no orphans" "$(sql t.db 'PRAGMA foreign_key_check' | wc -l)" 0
 
 # BOM and CRLF are read, and stored as UTF-8 without BOM, LF line ends
 printf '\357\273\277Ivy: Hello?\r\nBo: It hangs\r\nfor hours.\r\n' >corpus/crlf.txt
