@@ -219,11 +219,8 @@ int db_open(struct db *db, const char *path, struct err *e)
 		sqlite3_trace_v2(db->h, SQLITE_TRACE_PROFILE, profile_cb, NULL);
 	if (db_prepare_schema(db, e))
 		return e->code;
-	/* a page cache that holds much of a batch's index pages: fewer pages
-	 * spilled to the WAL and read back (32 MB, within ingest's memory
-	 * budget of 100 MB) */
 	return db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-		       " PRAGMA cache_size = -28672", e);
+		       " PRAGMA cache_size = " DB_CACHE_SIZE, e);
 }
 
 void db_close(struct db *db)

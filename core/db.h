@@ -6,6 +6,9 @@
 #include "err.h"
 
 #define DB_APPLICATION_ID 0x70617063 /* "papc" */
+/* The page cache, in PRAGMA cache_size's terms (-KiB): 28 MB holds much
+ * of a batch's index pages, within ingest's memory budget of 100 MB. */
+#define DB_CACHE_SIZE "-28672"
 
 /*
  * Statements every stage may run more than once, prepared on first use
