@@ -745,7 +745,8 @@ char *codebook_default_dir(void)
 	struct buf b = BUF_INIT;
 	struct stat st;
 	static const char *const rel[] = {
-		"/../share/papercut/codebook", /* make install */
+		"/../share/papercut/codebook", /* make install: bin/papercut */
+		"/../../share/papercut/codebook", /* libexec/papercut/papercut-full */
 		"/data/codebook",              /* the source tree */
 		"/../data/codebook",           /* build/ in the source tree */
 		"/../../data/codebook",        /* build/test in the source tree */

@@ -137,6 +137,13 @@ expect_fail 2 "papercut: 'tag' is run by papercut-full, which is in neither $alo
 	alone/papercut --db t.db tag
 check "light search" "$(alone/papercut --db t.db search --format csv quoted | sed -n 2p | cut -d, -f1,3)" \
 	"1,corpus/x1.txt"
+# as make install lays them out, each finds the other and the codebook
+mkdir -p inst/bin inst/libexec/papercut inst/share/papercut
+cp "$PAPERCUT" inst/bin/papercut
+cp "$PAPERCUT-full" inst/libexec/papercut/papercut-full
+cp -r "$TOP/data/codebook" inst/share/papercut/codebook
+check "installed" "$(inst/bin/papercut --db inst.db ingest corpus | tail -n 1)" \
+	"batch '$(date -u +%Y-%m-%d)': 5 added, 0 replaced, 0 unchanged, 0 rejected; 11 passages"
 expect_fail 2 "papercut: cannot export 'everything' (usage: papercut export codings|participants|passages)" \
 	$PAPERCUT --db t.db export everything
 # PAPERCUT_DB, and --db over it
