@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/cli.h"
 #include "core/err.h"
+#include "core/proc.h"
 #ifndef PAPERCUT_LIGHT
 #include "ingest/tag.h"
 #include "report/report.h"
@@ -66,14 +67,11 @@ static int run_full(char **argv, const char *command, struct err *e)
 {
 	static const char *const rel[] = { "/papercut-full", "/../libexec/papercut/papercut-full" };
 	char exe[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	struct buf path = BUF_INIT;
 
-	if (len <= 0)
+	if (proc_self_dir(exe, sizeof(exe)))
 		return err_set(e, E_USAGE, "cannot find where papercut runs from: %s",
 			       strerror(errno));
-	exe[len] = '\0';
-	*strrchr(exe, '/') = '\0';
 	for (size_t i = 0; i < sizeof(rel) / sizeof(*rel); i++) {
 		buf_reset(&path);
 		buf_addf(&path, "%s%s", exe, rel[i]);

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "codebook.h"
 #include "mem.h"
+#include "proc.h"
 #include "text.h"
 
 /* The longest codebook line libinih reads whole (its INI_MAX_LINE less
@@ -741,7 +742,6 @@ char *codebook_default_dir(void)
 {
 	const char *env = getenv("PAPERCUT_CODEBOOK");
 	char exe[PATH_MAX];
-	ssize_t len;
 	struct buf b = BUF_INIT;
 	struct stat st;
 	static const char *const rel[] = {
@@ -754,11 +754,8 @@ char *codebook_default_dir(void)
 
 	if (env && *env)
 		return xstrdup(env);
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len <= 0)
+	if (proc_self_dir(exe, sizeof(exe)))
 		return NULL;
-	exe[len] = '\0';
-	*strrchr(exe, '/') = '\0';
 	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 		buf_reset(&b);
 		buf_addf(&b, "%s%s", exe, rel[i]);

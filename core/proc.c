@@ -99,3 +99,14 @@ out:
 	buf_release(&errtext);
 	return rc;
 }
+
+int proc_self_dir(char *dir, size_t size)
+{
+	ssize_t len = readlink("/proc/self/exe", dir, size - 1);
+
+	if (len <= 0)
+		return -1;
+	dir[len] = '\0';
+	*strrchr(dir, '/') = '\0';
+	return 0;
+}

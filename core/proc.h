@@ -14,4 +14,8 @@
 int proc_run(const char *const argv[], const char *dir, const char *input,
 	     size_t input_len, struct err *e);
 
+/* The directory this program runs from (NUL-terminated in `dir`, `size`
+ * bytes long), as the kernel knows it; -1 with errno when it cannot tell. */
+int proc_self_dir(char *dir, size_t size);
+
 #endif
