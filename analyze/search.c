@@ -561,10 +561,11 @@ static void print_wrapped(const char *text, const char *indent, int width)
 }
 
 /*
- * The shown passages with the query's terms marked (s_hit.marked), in one
- * pass over the query's matches: the + keeps SQLite from asking FTS5 for
- * each passage apart, which parses the query and seeks its terms every
- * time.
+ * The shown passages with the query's terms marked (s_hit.marked), FTS5
+ * asked for each by its rowid: it parses the query again each time, but
+ * seeks its terms' lists to that row. One pass over all the matches (as
+ * before) read a common word's whole list: "no reactor" on a million
+ * passages 14 ms -> 12 ms, gdb 13.8 -> 12.2.
  */
 static int mark_hits(struct db *db, const struct search *s, struct err *e)
 {
@@ -573,11 +574,10 @@ static int mark_hits(struct db *db, const struct search *s, struct err *e)
 
 	if (!s->query)
 		return 0;
-	if (!(st = db_prepare(db, "UPDATE s_hit SET marked = m.marked FROM"
-			      " (SELECT rowid AS id, highlight(passage_fts, 0, ?1, ?2) AS marked"
-			      "  FROM passage_fts WHERE passage_fts MATCH ?3 AND +rowid IN"
-			      "  (SELECT passage_id FROM s_hit WHERE rank <= ?4)) m"
-			      " WHERE s_hit.passage_id = m.id", e)))
+	if (!(st = db_prepare(db, "UPDATE s_hit SET marked ="
+			      " (SELECT highlight(passage_fts, 0, ?1, ?2) FROM passage_fts"
+			      "  WHERE passage_fts MATCH ?3 AND rowid = s_hit.passage_id)"
+			      " WHERE rank <= ?4", e)))
 		return e->code;
 	sqlite3_bind_text(st, 1, s->tty ? "\033[1m" : "[", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, s->tty ? "\033[0m" : "]", -1, SQLITE_STATIC);
