@@ -2,7 +2,8 @@
 # Speed never changes results: on a generated corpus, where a common word
 # matches thousands of passages and search sorts only the best of them
 # until its filters ask for more, the hits and their order are those of
-# plain SQL: bm25() best first, ties newest first (undated last), then id.
+# plain SQL: bm25() best first, ties newest first (undated last), then id;
+# also where a --code few matches have is looked up apart (keep_coded).
 # And listings without a query, which walk the date index for a common
 # code and the code's codings for a rare one, list what plain SQL does.
 . "$(dirname "$0")/../lib.sh"
@@ -17,16 +18,18 @@ while IFS='|' read -r q args; do
 import json, sqlite3, sys
 
 q, args = sys.argv[1], sys.argv[2].split()
+codes = [v for k, v in zip(args[::2], args[1::2]) if k == "--code"]
 opt = dict(zip(args[::2], args[1::2]))
 limit = int(opt.get("--limit", 20))
 db = sqlite3.connect("t.db")
-rows = db.execute("""SELECT p.id FROM passage_fts f JOIN passage p ON p.id = f.rowid
+rows = db.execute(f"""SELECT p.id FROM passage_fts f JOIN passage p ON p.id = f.rowid
     JOIN participant pt ON pt.id = p.participant_id JOIN source s ON s.id = p.source_id
     WHERE passage_fts MATCH ? AND p.interviewer = 0
     AND (? IS NULL OR pt.character = ?) AND (? IS NULL OR s.format = ?)
+    {''.join(" AND EXISTS (SELECT 1 FROM coding WHERE passage_id = p.id AND code_id = ?)"
+             for _ in codes)}
     ORDER BY bm25(passage_fts), p.date IS NULL, p.date DESC, p.id""",
-    (q, opt.get("--character"), opt.get("--character"),
-     opt.get("--kind"), opt.get("--kind"))).fetchall()
+    [q] + [opt.get("--character")] * 2 + [opt.get("--kind")] * 2 + codes).fetchall()
 want = [r[0] for r in rows[:limit]]
 got = [h["id"] for h in json.load(open("got.json"))]
 n = db.execute("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH ?", (q,)).fetchone()[0]
@@ -40,6 +43,11 @@ gdb|--limit 3 --character barbara
 hangs|--limit 2 --kind survey
 async|--limit 5 --character niklaus --kind blog
 the|--limit 1 --character grace
+gdb|--limit 3 --code pin
+gdb|--limit 3 --code parallelism
+hangs|--limit 2 --code grace
+async|--limit 4 --code pin --code alan
+the|--limit 4 --code io-uring --character alan
 CASES
 
 while IFS='|' read -r args; do
