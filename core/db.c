@@ -55,6 +55,10 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_BATCH_ADD] = "INSERT INTO batch(name) VALUES (?1)",
 	[STMT_SOURCE_BY_HASH] = "SELECT id, path FROM source WHERE hash = ?1",
 	[STMT_SOURCE_BY_PATH] = "SELECT id FROM source WHERE path = ?1",
+	[STMT_SOURCE_TOUCH] = "INSERT OR IGNORE INTO temp.touched_participant"
+		" SELECT participant_id FROM passage WHERE source_id = ?1"
+		" AND participant_id IS NOT NULL UNION SELECT participant_id FROM source"
+		" WHERE id = ?1 AND participant_id IS NOT NULL",
 	[STMT_SOURCE_DELETE_CODINGS] = "DELETE FROM coding WHERE passage_id IN"
 		" (SELECT id FROM passage WHERE source_id = ?1)",
 	[STMT_SOURCE_DELETE_PASSAGES] = "DELETE FROM passage WHERE source_id = ?1",
@@ -68,6 +72,8 @@ static const char *const stmt_sql[STMT_COUNT] = {
 		" WHERE id = ?1",
 	[STMT_PARTICIPANT_FIND] = "SELECT id FROM participant WHERE name = ?1",
 	[STMT_PARTICIPANT_ADD] = "INSERT INTO participant(name) VALUES (?1)",
+	[STMT_PARTICIPANT_TOUCH] =
+		"INSERT OR IGNORE INTO temp.touched_participant VALUES (?1)",
 	[STMT_PARTICIPANT_OVERRIDE] =
 		"UPDATE participant SET override = ?2 WHERE id = ?1",
 	[STMT_ATTR_SET] =

@@ -110,8 +110,8 @@ int cmd_forget(int argc, char **argv, struct err *e)
 	sqlite3_bind_text(st, 1, argv[optind], -1, SQLITE_STATIC);
 	/* sources, passages (and their index rows), codings: by cascade */
 	if ((rc = db_step_done(&db, st, e, "forgetting a batch")) ||
-	    (rc = prune_participants(&db, e)) ||
-	    (rc = attribute_participants(&db, e)) || (rc = db_exec(&db, "COMMIT", e)))
+	    (rc = prune_participants(&db, 0, e)) ||
+	    (rc = attribute_participants(&db, 0, e)) || (rc = db_exec(&db, "COMMIT", e)))
 		goto out;
 	in_tx = 0;
 	printf("forgot batch '%s': %d files, %d passages\n", argv[optind], files, passages);

@@ -262,16 +262,27 @@ static int find_or_add(struct db *db, enum db_stmt find, enum db_stmt add,
 }
 
 /* The participant named `name`, made on first sight. The last one is
- * remembered for the file being stored, as its passages mostly share one. */
+ * remembered for the file being stored, as its passages mostly share one.
+ * Outside a bulk load, each is noted in temp.touched_participant: the
+ * ones attribution looks at again. */
 static int participant(struct ingest *ing, const char *name, sqlite3_int64 *id,
 		       struct err *e)
 {
+	sqlite3_stmt *st;
+
 	if (ing->last_name && !strcmp(ing->last_name, name)) {
 		*id = ing->last_id;
 		return 0;
 	}
 	if (find_or_add(ing->db, STMT_PARTICIPANT_FIND, STMT_PARTICIPANT_ADD, name, id, e))
 		return e->code;
+	if (!ing->bulk) {
+		if (!(st = db_stmt(ing->db, STMT_PARTICIPANT_TOUCH, e)))
+			return e->code;
+		sqlite3_bind_int64(st, 1, *id);
+		if (db_step_done(ing->db, st, e, "storing a participant"))
+			return e->code;
+	}
 	free(ing->last_name);
 	ing->last_name = xstrdup(name);
 	ing->last_id = *id;
@@ -679,8 +690,9 @@ static int store(void *ctx, size_t i)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		old = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	/* what cascades would delete, deleted here (foreign keys are off) */
-	for (int k = STMT_SOURCE_DELETE_CODINGS; old && k <= STMT_SOURCE_DELETE; k++) {
+	/* its participants noted for attribution, then what cascades would
+	 * delete, deleted here (foreign keys are off) */
+	for (int k = STMT_SOURCE_TOUCH; old && k <= STMT_SOURCE_DELETE; k++) {
 		if (!(st = db_stmt(ing->db, k, e)))
 			goto fatal;
 		sqlite3_bind_int64(st, 1, old);
@@ -886,7 +898,9 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	if ((rc = tagger_begin(&ing.tagger, &db, &cb, 0, e)) ||
 	    (rc = db_exec(&db, "CREATE TEMP TABLE IF NOT EXISTS ingest_mark(id);"
 			  " DELETE FROM ingest_mark;"
-			  " INSERT INTO ingest_mark SELECT coalesce(max(id), 0) FROM passage", e)) ||
+			  " INSERT INTO ingest_mark SELECT coalesce(max(id), 0) FROM passage;"
+			  " CREATE TEMP TABLE IF NOT EXISTS touched_participant(id INTEGER PRIMARY KEY);"
+			  " DELETE FROM touched_participant", e)) ||
 	    (rc = bulk_begin(&ing, &db, e)))
 		goto out;
 	progress_start(&prog);
@@ -922,8 +936,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	if ((rc = index_text(&ing, &db, e)) ||
 	    (rc = update_lengths(&db, e)) ||
 	    (rc = tagger_finish(&ing.tagger, e)) ||
-	    (rc = attribute_participants(&db, e)) ||
-	    (rc = prune_participants(&db, e)) ||
+	    (rc = attribute_participants(&db, !ing.bulk, e)) ||
+	    (rc = prune_participants(&db, !ing.bulk, e)) ||
 	    (rc = db_exec(&db, "COMMIT", e)))
 		goto out;
 	in_tx = 0;

@@ -208,23 +208,37 @@ static int decide(struct db *db, sqlite3_stmt *upd, sqlite3_int64 id,
 	return db_step_done(db, upd, e, "attributing characters");
 }
 
-int prune_participants(struct db *db, struct err *e)
+int prune_participants(struct db *db, int touched, struct err *e)
 {
 	/* their attributes and cues by hand: ingest runs without foreign keys */
-	return db_exec(db, "CREATE TEMP TABLE prune_gone AS SELECT id FROM participant"
-		       " WHERE id NOT IN (SELECT participant_id FROM passage"
-		       " WHERE participant_id IS NOT NULL)"
-		       " AND id NOT IN (SELECT participant_id FROM source"
-		       " WHERE participant_id IS NOT NULL);"
-		       " DELETE FROM participant_attr WHERE participant_id IN prune_gone;"
-		       " DELETE FROM attr_coding WHERE participant_id IN prune_gone;"
-		       " DELETE FROM participant WHERE id IN prune_gone;"
-		       " DROP TABLE prune_gone", e);
+	static const char sql[] =
+		" DELETE FROM participant_attr WHERE participant_id IN prune_gone;"
+		" DELETE FROM attr_coding WHERE participant_id IN prune_gone;"
+		" DELETE FROM participant WHERE id IN prune_gone;"
+		" DROP TABLE prune_gone";
+	struct buf b = BUF_INIT;
+	int rc;
+
+	if (touched)
+		buf_adds(&b, "CREATE TEMP TABLE prune_gone AS SELECT id FROM participant pt"
+			 " WHERE id IN temp.touched_participant"
+			 " AND NOT EXISTS (SELECT 1 FROM passage WHERE participant_id = pt.id)"
+			 " AND NOT EXISTS (SELECT 1 FROM source WHERE participant_id = pt.id);");
+	else
+		buf_adds(&b, "CREATE TEMP TABLE prune_gone AS SELECT id FROM participant"
+			 " WHERE id NOT IN (SELECT participant_id FROM passage"
+			 " WHERE participant_id IS NOT NULL)"
+			 " AND id NOT IN (SELECT participant_id FROM source"
+			 " WHERE participant_id IS NOT NULL);");
+	buf_adds(&b, sql);
+	rc = db_exec(db, b.data, e);
+	buf_release(&b);
+	return rc;
 }
 
 #define MAX_CHARACTERS 64
 
-int attribute_participants(struct db *db, struct err *e)
+int attribute_participants(struct db *db, int touched, struct err *e)
 {
 	sqlite3_stmt *q = NULL, *upd = NULL;
 	struct buf why = BUF_INIT;
@@ -233,17 +247,33 @@ int attribute_participants(struct db *db, struct err *e)
 	sqlite3_int64 cur = -1;
 	int rc = 0, step;
 
-	if (db_exec(db,
-		    "UPDATE participant SET character = coalesce(override, 'unknown'),"
-		    " decided_by = iif(override IS NULL, 'no cues', 'override')", e))
+	if (db_exec(db, touched
+		    ? "UPDATE participant SET character = coalesce(override, 'unknown'),"
+		      " decided_by = iif(override IS NULL, 'no cues', 'override')"
+		      " WHERE id IN temp.touched_participant"
+		    : "UPDATE participant SET character = coalesce(override, 'unknown'),"
+		      " decided_by = iif(override IS NULL, 'no cues', 'override')", e))
 		return e->code;
 	/* hits: the participant's own passages a character's rules tag, and
 	 * their attributes its attribute rules match; in the order of the
 	 * grouping, so that SQLite sorts once (each sort of a large corpus
 	 * holds as much memory as the page cache). From the character codes
 	 * through coding_code: left to itself, the planner joins every
-	 * coding to its passage before it looks at the code (4x slower). */
-	q = db_prepare(db,
+	 * coding to its passage before it looks at the code (4x slower).
+	 * Only the touched ones: from each through its passages. */
+	q = db_prepare(db, touched ?
+		"SELECT participant_id, code_id, count(*) AS hits FROM ("
+		" SELECT p.participant_id, c.code_id FROM temp.touched_participant t"
+		"  CROSS JOIN passage p ON p.participant_id = t.id AND p.interviewer = 0"
+		"  CROSS JOIN coding c ON c.passage_id = p.id"
+		"  CROSS JOIN code k ON k.id = c.code_id AND k.kind = 'character'"
+		" UNION ALL"
+		" SELECT a.participant_id, a.code_id FROM temp.touched_participant t"
+		"  CROSS JOIN attr_coding a ON a.participant_id = t.id"
+		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character') h"
+		" JOIN participant pt ON pt.id = h.participant_id"
+		" WHERE pt.override IS NULL"
+		" GROUP BY 1, 2 ORDER BY 1, 2" :
 		"SELECT participant_id, code_id, count(*) AS hits FROM ("
 		" SELECT p.participant_id, c.code_id FROM code k"
 		"  CROSS JOIN coding c ON c.code_id = k.id"
@@ -482,7 +512,7 @@ int cmd_tag(int argc, char **argv, struct err *e)
 				*e = c.jobs[i].e;
 		goto out;
 	}
-	if ((rc = tagger_finish(&t, e)) || (rc = attribute_participants(&db, e)) ||
+	if ((rc = tagger_finish(&t, e)) || (rc = attribute_participants(&db, 0, e)) ||
 	    (rc = db_exec(&db, "COMMIT", e)))
 		goto out;
 	in_tx = 0;

@@ -49,14 +49,16 @@ void tagger_release(struct tagger *t);
  * Decides every participant's character: the front-matter override, else
  * the character whose rules hit most of the participant's own passages
  * when it leads the next by ATTRIBUTION_MARGIN, else "unknown". Stores
- * what decided it.
+ * what decided it. `touched`: only the participants listed in
+ * temp.touched_participant (those an ingest added to or took from; it
+ * needs the passage_participant index), else all.
  */
 #define ATTRIBUTION_MARGIN 1
-int attribute_participants(struct db *db, struct err *e);
+int attribute_participants(struct db *db, int touched, struct err *e);
 
 /* Removes participants no source or passage names any more (after a
- * replaced file or a forgotten batch). */
-int prune_participants(struct db *db, struct err *e);
+ * replaced file or a forgotten batch); `touched` as above. */
+int prune_participants(struct db *db, int touched, struct err *e);
 
 int cmd_ingest(int argc, char **argv, struct err *e);
 int cmd_tag(int argc, char **argv, struct err *e);

@@ -43,6 +43,27 @@ check "integrity" "$(sql one.db 'PRAGMA integrity_check')" ok
 sql one.db "INSERT INTO passage_fts(passage_fts) VALUES ('integrity-check')" || fail "FTS index"
 ok
 
+# a batch smaller than what is stored attributes only the participants it
+# added passages to or took them from; the same as attributing them all
+# (tag does), here after a second batch whose authors posted in the first
+# and a replaced feed whose authors lose posts
+mkdir most rest         # rest: a fifth, under 1 MB, so not a bulk load
+for f in corpus/0000/*; do
+	case $f in *[89].*) cp "$f" rest/ ;; *) cp "$f" most/ ;; esac
+done
+$PAPERCUT --db inc.db ingest --batch one most >/dev/null
+$PAPERCUT --db inc.db ingest --batch two rest >/dev/null
+feed=$(ls most/*.jsonl | head -n 1)
+sed -i '2,$d' "$feed"
+$PAPERCUT --db inc.db ingest --batch three "$feed" >out
+check "feed replaced" "$(head -c 8 out)" "replaced"
+people="SELECT id, name, character, decided_by FROM participant ORDER BY id"
+sql inc.db "$people" >touched
+check "some attributed" "$(grep -c '|rules: ' touched | sed 's/^[1-9][0-9]*$/some/')" some
+$PAPERCUT --db inc.db tag >/dev/null
+sql inc.db "$people" >all
+test_cmp all touched
+
 codings one.db >prefiltered
 $PAPERCUT --db one.db tag --threads 1 --no-prefilter >/dev/null
 codings one.db >plain
