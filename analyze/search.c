@@ -309,15 +309,16 @@ static int by_id(const void *a, const void *b)
  * few matches that the blocks would go on long: each match there costs a
  * row in s_cand and its passage read (gdb --code pin on a million
  * passages took 106 ms). `*sorted` (how many lead in order) follows.
- * Returns the matches kept.
+ * Returns the matches kept: all of them should it fail (the filters
+ * still apply).
  */
 static size_t keep_coded(struct db *db, const char *code, struct ranked_hit *h, size_t n,
-			 size_t *sorted, struct err *e)
+			 size_t *sorted)
 {
 	sqlite3_stmt *list = db_prepare(db, "SELECT passage_id FROM coding"
-					" INDEXED BY coding_code WHERE code_id = ?1", e);
+					" INDEXED BY coding_code WHERE code_id = ?1", NULL);
 	sqlite3_stmt *probe = db_prepare(db, "SELECT 1 FROM coding INDEXED BY coding_code"
-					 " WHERE code_id = ?1 AND passage_id = ?2", e);
+					 " WHERE code_id = ?1 AND passage_id = ?2", NULL);
 	sqlite3_int64 *ids = NULL;
 	size_t nids = 0, alloc = 0, kept = 0, kept_sorted = 0;
 	int rc = SQLITE_ROW, all_read;
@@ -340,7 +341,7 @@ static size_t keep_coded(struct db *db, const char *code, struct ranked_hit *h, 
 			coded = bsearch(&h[i].id, ids, nids, sizeof(*ids), by_id) != NULL;
 		} else {
 			sqlite3_bind_int64(probe, 2, h[i].id);
-			coded = sqlite3_step(probe) == SQLITE_ROW;
+			coded = sqlite3_step(probe) != SQLITE_DONE;  /* kept unless surely not */
 			sqlite3_reset(probe);
 		}
 		if (!coded)
@@ -424,7 +425,7 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 				for (size_t k = 0; k < s->ncodes; k++) {
 					size_t rest = sorted - i;
 
-					n = i + keep_coded(db, s->codes[k], all + i, n - i, &rest, e);
+					n = i + keep_coded(db, s->codes[k], all + i, n - i, &rest);
 					sorted = i + rest;
 				}
 				coded = 1;
