@@ -247,22 +247,22 @@ int attribute_participants(struct db *db, int touched, struct err *e)
 	sqlite3_int64 cur = -1;
 	int rc = 0, step;
 
-	if (db_exec(db, touched
-		    ? "UPDATE participant SET character = coalesce(override, 'unknown'),"
-		      " decided_by = iif(override IS NULL, 'no cues', 'override')"
-		      " WHERE id IN temp.touched_participant"
-		    : "UPDATE participant SET character = coalesce(override, 'unknown'),"
-		      " decided_by = iif(override IS NULL, 'no cues', 'override')", e))
-		return e->code;
 	/* hits: the participant's own passages a character's rules tag, and
 	 * their attributes its attribute rules match; in the order of the
 	 * grouping, so that SQLite sorts once (each sort of a large corpus
-	 * holds as much memory as the page cache). From the character codes
-	 * through coding_code: left to itself, the planner joins every
-	 * coding to its passage before it looks at the code (4x slower).
-	 * Only the touched ones: from each through its passages. */
-	q = db_prepare(db, touched ?
-		"SELECT participant_id, code_id, count(*) AS hits FROM ("
+	 * holds as much memory as the page cache). All of them from the
+	 * character codes through coding_code (left to itself, the planner
+	 * joins every coding to its passage before it looks at the code: 4x
+	 * slower); the touched ones each through its passages. */
+	static const char all_hits[] =
+		" SELECT p.participant_id, c.code_id FROM code k"
+		"  CROSS JOIN coding c ON c.code_id = k.id"
+		"  CROSS JOIN passage p ON p.id = c.passage_id AND p.interviewer = 0"
+		"  WHERE k.kind = 'character'"
+		" UNION ALL"
+		" SELECT a.participant_id, a.code_id FROM attr_coding a"
+		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character'";
+	static const char touched_hits[] =
 		" SELECT p.participant_id, c.code_id FROM temp.touched_participant t"
 		"  CROSS JOIN passage p ON p.participant_id = t.id AND p.interviewer = 0"
 		"  CROSS JOIN coding c ON c.passage_id = p.id"
@@ -270,21 +270,21 @@ int attribute_participants(struct db *db, int touched, struct err *e)
 		" UNION ALL"
 		" SELECT a.participant_id, a.code_id FROM temp.touched_participant t"
 		"  CROSS JOIN attr_coding a ON a.participant_id = t.id"
-		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character') h"
-		" JOIN participant pt ON pt.id = h.participant_id"
-		" WHERE pt.override IS NULL"
-		" GROUP BY 1, 2 ORDER BY 1, 2" :
-		"SELECT participant_id, code_id, count(*) AS hits FROM ("
-		" SELECT p.participant_id, c.code_id FROM code k"
-		"  CROSS JOIN coding c ON c.code_id = k.id"
-		"  CROSS JOIN passage p ON p.id = c.passage_id AND p.interviewer = 0"
-		"  WHERE k.kind = 'character'"
-		" UNION ALL"
-		" SELECT a.participant_id, a.code_id FROM attr_coding a"
-		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character') h"
-		" JOIN participant pt ON pt.id = h.participant_id"
-		" WHERE pt.override IS NULL"
-		" GROUP BY 1, 2 ORDER BY 1, 2", e);
+		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character'";
+	struct buf sql = BUF_INIT;
+
+	buf_addf(&sql, "UPDATE participant SET character = coalesce(override, 'unknown'),"
+		 " decided_by = iif(override IS NULL, 'no cues', 'override')%s",
+		 touched ? " WHERE id IN temp.touched_participant" : "");
+	rc = db_exec(db, sql.data, e);
+	buf_reset(&sql);
+	buf_addf(&sql, "SELECT participant_id, code_id, count(*) AS hits FROM (%s) h"
+		 " JOIN participant pt ON pt.id = h.participant_id WHERE pt.override IS NULL"
+		 " GROUP BY 1, 2 ORDER BY 1, 2", touched ? touched_hits : all_hits);
+	q = rc ? NULL : db_prepare(db, sql.data, e);
+	buf_release(&sql);
+	if (rc)
+		return rc;
 	upd = db_prepare(db, "UPDATE participant SET character = ?2, decided_by = ?3"
 			 " WHERE id = ?1", e);
 	if (!q || !upd) {
