@@ -273,14 +273,16 @@ int attribute_participants(struct db *db, int touched, struct err *e)
 		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character'";
 	struct buf sql = BUF_INIT;
 
-	buf_addf(&sql, "UPDATE participant SET character = coalesce(override, 'unknown'),"
-		 " decided_by = iif(override IS NULL, 'no cues', 'override')%s",
-		 touched ? " WHERE id IN temp.touched_participant" : "");
+	buf_adds(&sql, "UPDATE participant SET character = coalesce(override, 'unknown'),"
+		 " decided_by = iif(override IS NULL, 'no cues', 'override')");
+	if (touched)
+		buf_adds(&sql, " WHERE id IN temp.touched_participant");
 	rc = db_exec(db, sql.data, e);
 	buf_reset(&sql);
-	buf_addf(&sql, "SELECT participant_id, code_id, count(*) AS hits FROM (%s) h"
-		 " JOIN participant pt ON pt.id = h.participant_id WHERE pt.override IS NULL"
-		 " GROUP BY 1, 2 ORDER BY 1, 2", touched ? touched_hits : all_hits);
+	buf_adds(&sql, "SELECT participant_id, code_id, count(*) AS hits FROM (");
+	buf_adds(&sql, touched ? touched_hits : all_hits);
+	buf_adds(&sql, ") h JOIN participant pt ON pt.id = h.participant_id"
+		 " WHERE pt.override IS NULL GROUP BY 1, 2 ORDER BY 1, 2");
 	q = rc ? NULL : db_prepare(db, sql.data, e);
 	buf_release(&sql);
 	if (rc)
