@@ -9,6 +9,9 @@
 /* The page cache, in PRAGMA cache_size's terms (-KiB): 28 MB holds much
  * of a batch's index pages, within ingest's memory budget of 100 MB. */
 #define DB_CACHE_SIZE "-28672"
+/* A smaller one for the steps that sort: SQLite's sorter keeps as much
+ * in memory again (ingest after its files are stored). */
+#define DB_SORT_CACHE_SIZE "-12288"
 
 /*
  * Statements every stage may run more than once, prepared on first use

@@ -929,7 +929,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	 * sorts as much in memory as the page cache holds, on top of the
 	 * cache: with a smaller one the peak is 65 MB, not 97, on 100 MB of
 	 * sources, 72 MB, not 100, on 1 GB, and nothing is slower. */
-	if ((rc = db_exec(&db, "PRAGMA cache_size = -12288", e)) ||
+	if ((rc = db_exec(&db, "PRAGMA cache_size = " DB_SORT_CACHE_SIZE, e)) ||
 	    (rc = bulk_end(&ing, &db, e)))
 		goto out;
 	progress_show(&prog, "ingest: indexing %ld passages", ing.passages);
