@@ -105,9 +105,10 @@ static int search_opt(int opt, const char *arg, void *ctx, struct err *e)
  * "WHERE `where`" with their conditions. The SQL is made of fixed pieces
  * only; every value the user gave is a bound parameter. Only what is
  * asked for is joined or tested: each costs a lookup per passage. A
- * statement run once per passage (`per_passage`) looks its source up;
- * one run once lists the sources that pass first, from their indexes (a
- * source's row is wide). Dates are ISO 8601, so `date >= since` and
+ * source's row is wide: a statement run once lists the sources that pass
+ * first, from their indexes; one run again and again on a few passages
+ * (`per_passage`: rank_hits' blocks) probes those indexes for each, where
+ * listing them was 1.8 ms of every block of 'hangs --kind transcript'. Dates are ISO 8601, so `date >= since` and
  * `date < until || '~'` keep the days whole and let the date index serve
  * them. likely() tells SQLite's planner that walking the date index
  * newest first soon finds passages that pass a filter (else it sorts the
@@ -120,19 +121,21 @@ static void filter_sql(struct buf *sql, const struct search *s, const char *from
 
 	filter_dates(&s->f, &since, &until);
 	buf_adds(sql, from);
-	if (per_passage && (s->f.kind || s->f.batch))
-		buf_adds(sql, " JOIN source s ON s.id = p.source_id");
 	if (s->f.character)
 		buf_adds(sql, " JOIN participant pt ON pt.id = p.participant_id");
 	buf_addf(sql, " WHERE %s", where);
 	if (!s->interviewer)
 		buf_adds(sql, " AND likely(p.interviewer = 0)");
 	if (s->f.kind)
-		buf_adds(sql, per_passage ? " AND likely(s.format = :kind)"
+		buf_adds(sql, per_passage
+			 ? " AND likely(EXISTS (SELECT 1 FROM source INDEXED BY source_format"
+			   " WHERE format = :kind AND id = p.source_id))"
 			 : " AND likely(p.source_id IN (SELECT id FROM source WHERE format = :kind))");
 	if (s->f.batch)
 		buf_adds(sql, per_passage
-			 ? " AND likely(s.batch_id = (SELECT id FROM batch WHERE name = :batch))"
+			 ? " AND likely(EXISTS (SELECT 1 FROM source INDEXED BY source_batch"
+			   " WHERE batch_id = (SELECT id FROM batch WHERE name = :batch)"
+			   " AND id = p.source_id))"
 			 : " AND likely(p.source_id IN (SELECT id FROM source WHERE batch_id ="
 			   " (SELECT id FROM batch WHERE name = :batch)))");
 	if (s->f.character)
@@ -401,7 +404,7 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 	/* in blocks, in rank order, one statement each, each block twice the
 	 * one before */
 	filter_sql(&sql, s, "SELECT c.id, c.score, p.date FROM s_cand c"
-		   " CROSS JOIN passage p ON p.id = c.id", "1", 0, 0);
+		   " CROSS JOIN passage p ON p.id = c.id", "1", 0, 1);
 	if (db_exec(db, "DROP TABLE IF EXISTS temp.s_cand;"
 		    "CREATE TEMP TABLE s_cand(id INTEGER PRIMARY KEY, score REAL)", e) ||
 	    !(add = db_prepare(db, "INSERT INTO s_cand VALUES (?1, ?2)", e)) ||

@@ -9,7 +9,9 @@
 . "$(dirname "$0")/../lib.sh"
 
 $PYTHON "$TOP/scripts/gen-corpus" corpus 1 5 >/dev/null
-$PAPERCUT --db t.db ingest --batch b corpus >/dev/null
+# two batches, for --batch: the files whose number is even in the second
+$PAPERCUT --db t.db ingest --batch b corpus/0000/*[13579].* >/dev/null
+$PAPERCUT --db t.db ingest --batch c corpus/0000/*[02468].* >/dev/null
 
 while IFS='|' read -r q args; do
 	# shellcheck disable=SC2086
@@ -26,10 +28,12 @@ rows = db.execute(f"""SELECT p.id FROM passage_fts f JOIN passage p ON p.id = f.
     JOIN participant pt ON pt.id = p.participant_id JOIN source s ON s.id = p.source_id
     WHERE passage_fts MATCH ? AND p.interviewer = 0
     AND (? IS NULL OR pt.character = ?) AND (? IS NULL OR s.format = ?)
+    AND (? IS NULL OR s.batch_id = (SELECT id FROM batch WHERE name = ?))
     {''.join(" AND EXISTS (SELECT 1 FROM coding WHERE passage_id = p.id AND code_id = ?)"
              for _ in codes)}
     ORDER BY bm25(passage_fts), p.date IS NULL, p.date DESC, p.id""",
-    [q] + [opt.get("--character")] * 2 + [opt.get("--kind")] * 2 + codes).fetchall()
+    [q] + [opt.get("--character")] * 2 + [opt.get("--kind")] * 2
+    + [opt.get("--batch")] * 2 + codes).fetchall()
 want = [r[0] for r in rows[:limit]]
 got = [h["id"] for h in json.load(open("got.json"))]
 n = db.execute("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH ?", (q,)).fetchone()[0]
@@ -41,6 +45,8 @@ done <<'CASES'
 gdb|--limit 1
 gdb|--limit 3 --character barbara
 hangs|--limit 2 --kind survey
+gdb|--limit 3 --batch c
+hangs|--limit 2 --batch b --kind survey
 async|--limit 5 --character niklaus --kind blog
 the|--limit 1 --character grace
 gdb|--limit 3 --code pin
@@ -62,10 +68,11 @@ opt = dict(zip(args[::2], args[1::2]))
 db = sqlite3.connect("t.db")
 rows = db.execute(f"""SELECT p.id FROM passage p JOIN source s ON s.id = p.source_id
     WHERE p.interviewer = 0 AND (? IS NULL OR s.format = ?)
+    AND (? IS NULL OR s.batch_id = (SELECT id FROM batch WHERE name = ?))
     {''.join(" AND EXISTS (SELECT 1 FROM coding WHERE passage_id = p.id AND code_id = ?)"
              for _ in codes)}
     ORDER BY p.date IS NULL, p.date DESC, p.source_id, p.seq""",
-    [opt.get("--kind")] * 2 + codes).fetchall()
+    [opt.get("--kind")] * 2 + [opt.get("--batch")] * 2 + codes).fetchall()
 want = [r[0] for r in rows[:int(opt["--limit"])]]
 got = [h["id"] for h in json.load(open("got.json"))]
 print(len(want) > 0, "same" if got == want else (got, want))
@@ -73,6 +80,7 @@ PY
 )" "True same"
 done <<'CASES'
 --code grace --limit 1
+--code grace --limit 2 --batch c
 --code parallelism --limit 3 --kind blog
 --code grace --code parallelism --limit 2
 --code tooling --limit 5
