@@ -664,10 +664,21 @@ static int mark_hits(struct db *db, const struct search *s, struct err *e)
 
 	if (!s->query)
 		return 0;
-	if (!(st = db_prepare(db, "UPDATE s_hit SET marked ="
-			      " (SELECT highlight(passage_fts, 0, ?1, ?2) FROM passage_fts"
-			      "  WHERE passage_fts MATCH ?3 AND rowid = s_hit.passage_id)"
-			      " WHERE rank <= ?4", e)))
+	/* FTS5 finds a word's match by its rowid in microseconds, but spells
+	 * a prefix out into all its words' matches each time: for a prefix,
+	 * one pass over the matches ('+' keeps the rowids from FTS5) marks
+	 * the shown (wak* on a million passages: 20 lookups 6.6 ms, one pass
+	 * 1.3 ms). A '*' that is not a prefix only picks the slower way. */
+	if (!(st = db_prepare(db, strchr(s->query, '*')
+			      ? "UPDATE s_hit SET marked = m.marked FROM"
+				" (SELECT rowid AS id, highlight(passage_fts, 0, ?1, ?2) AS marked"
+				"  FROM passage_fts WHERE passage_fts MATCH ?3 AND +rowid IN"
+				"  (SELECT passage_id FROM s_hit WHERE rank <= ?4)) m"
+				" WHERE s_hit.passage_id = m.id"
+			      : "UPDATE s_hit SET marked ="
+				" (SELECT highlight(passage_fts, 0, ?1, ?2) FROM passage_fts"
+				"  WHERE passage_fts MATCH ?3 AND rowid = s_hit.passage_id)"
+				" WHERE rank <= ?4", e)))
 		return e->code;
 	sqlite3_bind_text(st, 1, s->tty ? "\033[1m" : "[", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, s->tty ? "\033[0m" : "]", -1, SQLITE_STATIC);
