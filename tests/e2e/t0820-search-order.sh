@@ -29,11 +29,13 @@ rows = db.execute(f"""SELECT p.id FROM passage_fts f JOIN passage p ON p.id = f.
     WHERE passage_fts MATCH ? AND p.interviewer = 0
     AND (? IS NULL OR pt.character = ?) AND (? IS NULL OR s.format = ?)
     AND (? IS NULL OR s.batch_id = (SELECT id FROM batch WHERE name = ?))
+    AND (? IS NULL OR EXISTS (SELECT 1 FROM coding c JOIN code k ON k.id = c.code_id
+                              WHERE c.passage_id = p.id AND k.theme = ?))
     {''.join(" AND EXISTS (SELECT 1 FROM coding WHERE passage_id = p.id AND code_id = ?)"
              for _ in codes)}
     ORDER BY bm25(passage_fts), p.date IS NULL, p.date DESC, p.id""",
     [q] + [opt.get("--character")] * 2 + [opt.get("--kind")] * 2
-    + [opt.get("--batch")] * 2 + codes).fetchall()
+    + [opt.get("--batch")] * 2 + [opt.get("--theme")] * 2 + codes).fetchall()
 want = [r[0] for r in rows[:limit]]
 got = [h["id"] for h in json.load(open("got.json"))]
 n = db.execute("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH ?", (q,)).fetchone()[0]
@@ -47,6 +49,8 @@ gdb|--limit 3 --character barbara
 hangs|--limit 2 --kind survey
 gdb|--limit 3 --batch c
 hangs|--limit 2 --batch b --kind survey
+gdb|--limit 3 --theme runtime
+the|--limit 2 --theme learning --kind blog
 async|--limit 5 --character niklaus --kind blog
 the|--limit 1 --character grace
 gdb|--limit 3 --code pin
@@ -69,10 +73,13 @@ db = sqlite3.connect("t.db")
 rows = db.execute(f"""SELECT p.id FROM passage p JOIN source s ON s.id = p.source_id
     WHERE p.interviewer = 0 AND (? IS NULL OR s.format = ?)
     AND (? IS NULL OR s.batch_id = (SELECT id FROM batch WHERE name = ?))
+    AND (? IS NULL OR EXISTS (SELECT 1 FROM coding c JOIN code k ON k.id = c.code_id
+                              WHERE c.passage_id = p.id AND k.theme = ?))
     {''.join(" AND EXISTS (SELECT 1 FROM coding WHERE passage_id = p.id AND code_id = ?)"
              for _ in codes)}
     ORDER BY p.date IS NULL, p.date DESC, p.source_id, p.seq""",
-    [opt.get("--kind")] * 2 + [opt.get("--batch")] * 2 + codes).fetchall()
+    [opt.get("--kind")] * 2 + [opt.get("--batch")] * 2 + [opt.get("--theme")] * 2
+    + codes).fetchall()
 want = [r[0] for r in rows[:int(opt["--limit"])]]
 got = [h["id"] for h in json.load(open("got.json"))]
 print(len(want) > 0, "same" if got == want else (got, want))
@@ -81,6 +88,7 @@ PY
 done <<'CASES'
 --code grace --limit 1
 --code grace --limit 2 --batch c
+--theme runtime --limit 3
 --code parallelism --limit 3 --kind blog
 --code grace --code parallelism --limit 2
 --code tooling --limit 5
