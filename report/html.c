@@ -230,8 +230,7 @@ int write_html(struct report *r, struct err *e)
 	buf_adds(&h, "</h1>\n");
 	st = db_prepare(r->db, "SELECT (SELECT participants FROM r_character WHERE id = 'total'),"
 			" (SELECT count(DISTINCT source_id) FROM r_passage),"
-			" (SELECT count(DISTINCT c.passage_id) FROM coding c JOIN r_passage rp"
-			"  ON rp.passage_id = c.passage_id JOIN r_key k ON k.level = 'code' AND k.key = c.code_id)", e);
+			" (SELECT count(DISTINCT passage_id) FROM r_hit)", e);
 	if (!st) {
 		rc = e->code;
 		goto out;

@@ -148,9 +148,7 @@ static int describe_scope(struct report *r, struct err *e)
 	} else {
 		snprintf(r->scope, sizeof(r->scope), "all dates");
 	}
-	if (!(st = db_prepare(r->db, "SELECT NOT EXISTS (SELECT 1 FROM coding c JOIN r_passage rp"
-			      " ON rp.passage_id = c.passage_id JOIN r_key k ON k.level = 'code'"
-			      " AND k.key = c.code_id)", e)))
+	if (!(st = db_prepare(r->db, "SELECT NOT EXISTS (SELECT 1 FROM r_hit)", e)))
 		return e->code;
 	r->empty = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);

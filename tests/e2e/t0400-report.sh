@@ -114,6 +114,10 @@ ok
 check "no remote resources" "$(grep -c 'src="http\|href="http\|url(http' "$html")" 0
 check "charts inline" "$(grep -o 'src="data:image/svg+xml;base64,' "$html" | wc -l)" 4
 check "title" "$(grep -o '<title>[^<]*</title>' "$html")" "<title>Papercut report, all dates</title>"
+# five files of one participant each, all with a coded passage; seven
+# passages carry a papercut, one of them two (grace's pin and hang)
+check "headline" "$(grep -o '[0-9]* participants, [0-9]* sources, [0-9]* coded passages' "$html")" \
+	"5 participants, 5 sources, 7 coded passages"
 
 # briefs: the character's papercuts, quotes escaped for Markdown
 grep -q '^1\. \*\*Pin and Unpin\*\* (`pin`): 1 of 1 participants (100%), 1 passage$' "$out/briefs/grace.md" ||
