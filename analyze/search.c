@@ -107,15 +107,16 @@ static int search_opt(int opt, const char *arg, void *ctx, struct err *e)
  * asked for is joined or tested: each costs a lookup per passage. A
  * source's row is wide: a statement run once lists the sources that pass
  * first, from their indexes; one run again and again on a few passages
- * (`per_passage`: rank_hits' blocks) probes those indexes for each, where
- * listing them was 1.8 ms of every block of 'hangs --kind transcript'. Dates are ISO 8601, so `date >= since` and
- * `date < until || '~'` keep the days whole and let the date index serve
- * them. likely() tells SQLite's planner that walking the date index
- * newest first soon finds passages that pass a filter (else it sorts the
- * whole table to find the newest).
+ * (`probe`: rank_hits' blocks) probes those indexes for each, where
+ * listing them was 1.8 ms of every block of 'hangs --kind transcript'.
+ * Dates are ISO 8601, so `date >= since` and `date < until || '~'` keep
+ * the days whole and let the date index serve them. likely() tells
+ * SQLite's planner that walking the date index newest first soon finds
+ * passages that pass a filter (else it sorts the whole table to find the
+ * newest).
  */
 static void filter_sql(struct buf *sql, const struct search *s, const char *from,
-		       const char *where, size_t first_code, int per_passage)
+		       const char *where, size_t first_code, int probe)
 {
 	const char *since, *until;
 
@@ -127,12 +128,12 @@ static void filter_sql(struct buf *sql, const struct search *s, const char *from
 	if (!s->interviewer)
 		buf_adds(sql, " AND likely(p.interviewer = 0)");
 	if (s->f.kind)
-		buf_adds(sql, per_passage
+		buf_adds(sql, probe
 			 ? " AND likely(EXISTS (SELECT 1 FROM source INDEXED BY source_format"
 			   " WHERE format = :kind AND id = p.source_id))"
 			 : " AND likely(p.source_id IN (SELECT id FROM source WHERE format = :kind))");
 	if (s->f.batch)
-		buf_adds(sql, per_passage
+		buf_adds(sql, probe
 			 ? " AND likely(EXISTS (SELECT 1 FROM source INDEXED BY source_batch"
 			   " WHERE batch_id = (SELECT id FROM batch WHERE name = :batch)"
 			   " AND id = p.source_id))"
