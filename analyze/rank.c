@@ -22,10 +22,7 @@ struct rank {
 };
 
 struct bm25_data {
-	sqlite3_blob *blob;         /* on passage_len */
-	sqlite3_int64 chunk;        /* the lengths in `lens`, -1: none */
-	int known;                  /* passage_len has the chunk */
-	unsigned char lens[2 * LENGTHS_PER_CHUNK];
+	struct chunks lens;         /* passage_len */
 	int nphrase;
 	double avgdl;
 	double idf[];
@@ -43,7 +40,7 @@ static void free_data(void *p)
 {
 	struct bm25_data *d = p;
 
-	sqlite3_blob_close(d->blob);
+	chunks_close(&d->lens);
 	sqlite3_free(d);
 }
 
@@ -66,8 +63,7 @@ static struct bm25_data *bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts
 	if (!(d = sqlite3_malloc64(sizeof(*d) + (size_t)n * sizeof(double))))
 		return NULL;
 	d->nphrase = n;
-	d->chunk = -1;
-	d->blob = NULL;
+	chunks_init(&d->lens, r->db, "passage_len", "lens");
 	if (api->xRowCount(fts, &nrow) || api->xColumnTotalSize(fts, -1, &ntok))
 		goto fail;
 	d->avgdl = (double)ntok / (double)nrow;
@@ -92,32 +88,6 @@ fail:
 	return NULL;
 }
 
-/* The passage's length in tokens from passage_len; 0 when it is not there */
-static int stored_length(sqlite3 *db, struct bm25_data *d, sqlite3_int64 id)
-{
-	sqlite3_int64 chunk = id / LENGTHS_PER_CHUNK;
-	size_t i = (size_t)(id % LENGTHS_PER_CHUNK);
-	int n;
-
-	if (chunk != d->chunk) {
-		d->chunk = chunk;
-		if (d->blob && sqlite3_blob_reopen(d->blob, chunk) != SQLITE_OK) {
-			sqlite3_blob_close(d->blob);    /* no such chunk: it aborted */
-			d->blob = NULL;
-		} else if (!d->blob && sqlite3_blob_open(db, "main", "passage_len", "lens",
-							 chunk, 0, &d->blob) != SQLITE_OK) {
-			sqlite3_blob_close(d->blob);
-			d->blob = NULL;
-		}
-		d->known = d->blob && sqlite3_blob_bytes(d->blob) == (int)sizeof(d->lens) &&
-			   sqlite3_blob_read(d->blob, d->lens, sizeof(d->lens), 0) == SQLITE_OK;
-	}
-	if (!d->known)
-		return 0;
-	n = d->lens[2 * i] | d->lens[2 * i + 1] << 8;
-	return n == LENGTHS_UNKNOWN ? 0 : n;
-}
-
 static void pc_bm25(const Fts5ExtensionApi *api, Fts5Context *fts,
 		    sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -132,8 +102,7 @@ static void pc_bm25(const Fts5ExtensionApi *api, Fts5Context *fts,
 	}
 	(void)argc;
 	(void)argv;
-	if (!(ntok = stored_length(((struct rank *)api->xUserData(fts))->db, d,
-				   api->xRowid(fts))) &&
+	if ((ntok = (int)chunks_get(&d->lens, api->xRowid(fts))) == CHUNK_UNKNOWN &&
 	    api->xColumnSize(fts, -1, &ntok)) {
 		sqlite3_result_error(ctx, "cannot read a passage's length", -1);
 		return;

@@ -13,7 +13,7 @@ static const char schema_sql[] =
 	;
 
 /* The schema version that data/schema.sql describes. */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /*
  * migrations[v] brings a database from version v to v + 1, in one
@@ -41,13 +41,16 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	      " REFERENCES participant(id) ON DELETE CASCADE, key TEXT NOT NULL,"
 	      " code_id TEXT NOT NULL, rule TEXT NOT NULL,"
 	      " PRIMARY KEY (participant_id, key, code_id)) WITHOUT ROWID;",
-	/* 3: what search reads, narrow: passage lengths (filled below, by
-	 * lengths_update), a date index that covers its filters, formats */
+	/* 3: what search reads, narrow: passage lengths (filled with v4's day
+	 * keys), a date index that covers its filters, formats */
 	[2] = "CREATE TABLE passage_len (chunk INTEGER PRIMARY KEY, lens BLOB NOT NULL);"
 	      "DROP INDEX IF EXISTS passage_date;"
 	      "CREATE INDEX passage_date ON passage(date DESC, source_id, seq, interviewer,"
 	      " participant_id);"
 	      "CREATE INDEX source_format ON source(format);",
+	/* 4: each passage's day key, for ranking's ties (filled below, with
+	 * the lengths, by lengths_update) */
+	[3] = "CREATE TABLE passage_day (chunk INTEGER PRIMARY KEY, days BLOB NOT NULL);",
 };
 
 static const char *const stmt_sql[STMT_COUNT] = {
@@ -178,7 +181,7 @@ static int db_prepare_schema(struct db *db, struct err *e)
 		if (db_exec(db, "BEGIN", e))
 			return e->code;
 		if (db_exec(db, migrations[v], e) || db_exec(db, sql, e) ||
-		    (v + 1 == 3 && lengths_update(db, 0, e))) {
+		    (v + 1 == 4 && lengths_update(db, 0, e))) {
 			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 			return e->code;
 		}

@@ -108,6 +108,13 @@ CREATE TABLE passage_len (
 	lens   BLOB NOT NULL
 );
 
+-- Each passage's date as a day key, 1024 to a row (core/lengths.h): what
+-- ranking reads to put tied matches newest first without their rows (v4).
+CREATE TABLE passage_day (
+	chunk  INTEGER PRIMARY KEY,
+	days   BLOB NOT NULL
+);
+
 -- The codebook of the last tagging run, so later stages can name codes
 -- without reading the codebook files.
 CREATE TABLE code (

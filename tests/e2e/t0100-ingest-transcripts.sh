@@ -93,6 +93,6 @@ check "crlf" "$(sql t.db "SELECT hex(text) FROM passage WHERE speaker = 'Bo'")" 
 
 # the database is papercut's and says which schema it has
 check "application id" "$(sql t.db 'PRAGMA application_id')" 1885433955
-check "schema version" "$(sql t.db 'PRAGMA user_version')" 3
+check "schema version" "$(sql t.db 'PRAGMA user_version')" 4
 check "wal" "$(sql t.db 'PRAGMA journal_mode')" wal
 done_testing

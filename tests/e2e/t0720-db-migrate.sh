@@ -1,5 +1,5 @@
 #!/bin/sh
-# A database of schema 1 is brought to schema 3 in place, its data kept;
+# A database of schema 1 is brought to schema 4 in place, its data kept;
 # one from a newer papercut is refused untouched.
 . "$(dirname "$0")/../lib.sh"
 
@@ -12,7 +12,7 @@ sqlite3 old.db "PRAGMA application_id = 1885433955; PRAGMA user_version = 1;
 	INSERT INTO passage(source_id, seq, participant_id, line, start_byte, end_byte,
 		start_char, end_char, text) VALUES (1, 1, 1, 1, 0, 16, 0, 16, 'the task hangs!!');"
 $PAPERCUT --db old.db search hangs --format csv >out
-check "upgraded" "$(sql old.db 'PRAGMA user_version')" 3
+check "upgraded" "$(sql old.db 'PRAGMA user_version')" 4
 check "data kept" "$(tr -d '\r' <out | sed -n 2p | cut -d, -f3,4,11)" "p1.txt,1,the task hangs!!"
 check "new columns" "$(sql old.db "SELECT count(*) FROM pragma_table_info('passage') WHERE name IN
 	('date', 'location', 'context', 'platform_id', 'url', 'parent_id', 'tagged')")" 7
@@ -23,16 +23,22 @@ check "lengths" "$(sql old.db "SELECT hex(substr(lens, 1, 6)) FROM passage_len W
 	FFFF0300FFFF
 check "date index" "$(sql old.db "SELECT group_concat(name, ' ') FROM pragma_index_info('passage_date')")" \
 	"date source_id seq interviewer participant_id"
+# 4: their day keys: 2025-01-02 is 1 + (55 * 12 + 0) * 31 + 1 = 20462 = 0x4fee
+check "day keys" "$(sql old.db "SELECT hex(substr(days, 1, 6)) FROM passage_day WHERE chunk = 0")" \
+	FFFFEE4FFFFF
 # and it takes new sources
 printf 'Ann: hi\nBo: the request hangs\n' >new.txt
 $PAPERCUT --db old.db ingest new.txt >/dev/null
 check "ingest after" "$(sql old.db "SELECT count(*) FROM passage")" 3
 check "lengths after" "$(sql old.db "SELECT hex(substr(lens, 3, 6)) FROM passage_len WHERE chunk = 0")" \
 	030001000300
+# undated: 0
+check "day keys after" "$(sql old.db "SELECT hex(substr(days, 3, 6)) FROM passage_day WHERE chunk = 0")" \
+	EE4F00000000
 
 sqlite3 future.db "PRAGMA application_id = 1885433955; PRAGMA user_version = 99; CREATE TABLE x(y);"
 cp future.db future.orig
-expect_fail 1 "papercut: 'future.db': made by a newer papercut (schema 99, this one knows 3)" \
+expect_fail 1 "papercut: 'future.db': made by a newer papercut (schema 99, this one knows 4)" \
 	$PAPERCUT --db future.db analyze
 cmp future.db future.orig || fail "future.db changed"
 ok
