@@ -9,6 +9,7 @@
 #include "../core/cli.h"
 #include "../core/csvout.h"
 #include "../core/escape.h"
+#include "../core/lengths.h"
 #include "../core/mem.h"
 #include "../core/results.h"
 #include "analyze.h"
@@ -206,6 +207,7 @@ struct ranked_hit {
 	sqlite3_int64 id;
 	double score;
 	char *date;
+	unsigned day;           /* day_key(), in a run of ties (check_ties) */
 };
 
 /* bm25 first (lower is better), ties newest first, then by id */
@@ -364,6 +366,85 @@ out:
 	return kept;
 }
 
+/* The filters, tried on candidates: s_cand filled, `check` run over it. */
+struct checker {
+	sqlite3_stmt *add, *check;
+	struct ranked_hit *hit;     /* those that passed, with their dates */
+	size_t n, alloc;
+};
+
+static int check_block(struct db *db, struct checker *c, const struct ranked_hit *cand,
+		       size_t n, struct err *e)
+{
+	int rc;
+
+	if (db_exec(db, "DELETE FROM s_cand", e))
+		return e->code;
+	for (size_t k = 0; k < n; k++) {
+		sqlite3_bind_int64(c->add, 1, cand[k].id);
+		sqlite3_bind_double(c->add, 2, cand[k].score);
+		if (db_step_done(db, c->add, e, "searching"))
+			return e->code;
+	}
+	while ((rc = sqlite3_step(c->check)) == SQLITE_ROW) {
+		ALLOC_GROW(c->hit, c->n + 1, c->alloc);
+		c->hit[c->n].id = sqlite3_column_int64(c->check, 0);
+		c->hit[c->n].score = sqlite3_column_double(c->check, 1);
+		c->hit[c->n].date = sqlite3_column_type(c->check, 2) == SQLITE_NULL ? NULL
+				    : xstrdup(db_col_text(c->check, 2));
+		c->n++;
+	}
+	sqlite3_reset(c->check);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "searching");
+}
+
+/* day keys descending (unknown ones first: they are always read), then id */
+static int by_day(const void *x, const void *y)
+{
+	const struct ranked_hit *a = x, *b = y;
+
+	if (a->day != b->day)
+		return a->day > b->day ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/*
+ * A run of tied matches, of which the `need` newest that pass the filters
+ * are wanted: read in the order of their day keys (core/lengths.h), a
+ * group at a time, until the next key is below the keys of the `need`
+ * newest found so far: a key below means an older date, so nothing left
+ * in the run can come before them. A run of 400 ties reads a few dozen
+ * rows, not 400 (each a page fault in a fresh process: 3-5 ms).
+ */
+static int check_ties(struct db *db, struct checker *c, struct ranked_hit *run, size_t n,
+		      size_t need, struct chunks *days, struct err *e)
+{
+	size_t first = c->n;
+
+	for (size_t k = 0; k < n; k++)
+		run[k].day = chunks_get(days, run[k].id);
+	qsort(run, n, sizeof(*run), by_day);
+	for (size_t at = 0, take, group = need; at < n; at += take, group *= 2) {
+		unsigned lowest = CHUNK_UNKNOWN;
+
+		take = group < n - at ? group : n - at;
+		if (check_block(db, c, run + at, take, e))
+			return e->code;
+		if (c->n - first < need || at + take == n)
+			continue;
+		qsort(c->hit + first, c->n - first, sizeof(*c->hit), by_score_date);
+		for (size_t k = first; k < first + need; k++) {
+			unsigned day = day_key(c->hit[k].date);
+
+			/* an unknown key bounds nothing: read on */
+			lowest = day == CHUNK_UNKNOWN ? DAY_UNDATED : day < lowest ? day : lowest;
+		}
+		if (run[at + take].day < lowest)
+			break;
+	}
+	return 0;
+}
+
 /*
  * A query's hits: every match scored (pc_bm25, analyze/rank.c) and sorted
  * in C (sort_best), then the filters tried in that order, a block at a
@@ -376,11 +457,13 @@ out:
 static int rank_hits(struct db *db, const struct search *s, int *step_error,
 		     struct err *e)
 {
-	struct ranked_hit *all = NULL, *hit = NULL;
-	size_t n = 0, alloc = 0, nhit = 0, ahit = 0, sorted;
+	struct ranked_hit *all = NULL;
+	struct checker c = { 0 };
+	struct chunks days = { 0 };
+	size_t n = 0, alloc = 0, sorted, want = (size_t)s->limit + 1;
 	int coded = 0;          /* the rest kept to the --code passages */
 	struct buf sql = BUF_INIT;
-	sqlite3_stmt *st, *add = NULL, *check = NULL;
+	sqlite3_stmt *st;
 	double idf;
 	int rc;
 
@@ -402,7 +485,7 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 	idf = rank_idf(s->rank, (sqlite3_int64)n);
 	for (size_t i = 0; idf != 1.0 && i < n; i++)
 		all[i].score *= idf;
-	sorted = sort_best(all, n, (size_t)s->limit + 1);
+	sorted = sort_best(all, n, want);
 
 	/* in blocks, in rank order, one statement each, each block twice the
 	 * one before */
@@ -410,21 +493,19 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 		   " CROSS JOIN passage p ON p.id = c.id", "1", 0, 1);
 	if (db_exec(db, "DROP TABLE IF EXISTS temp.s_cand;"
 		    "CREATE TEMP TABLE s_cand(id INTEGER PRIMARY KEY, score REAL)", e) ||
-	    !(add = db_prepare(db, "INSERT INTO s_cand VALUES (?1, ?2)", e)) ||
-	    !(check = prepare_filtered(db, s, sql.data, e))) {
+	    !(c.add = db_prepare(db, "INSERT INTO s_cand VALUES (?1, ?2)", e)) ||
+	    !(c.check = prepare_filtered(db, s, sql.data, e))) {
 		rc = SQLITE_ERROR;
 		goto out;
 	}
-	for (size_t i = 0, end, block = (size_t)s->limit + 1; i < n && nhit <= (size_t)s->limit;
-	     i = end, block *= 2) {
-		size_t first = nhit;
+	for (size_t i = 0, end, block = want; i < n && c.n < want; i = end, block *= 2) {
+		size_t first = c.n, need = want - c.n;
 
 		/* a --code that few matches have: keep_coded() from here on, once
 		 * the blocks so far say they would need more than a fiftieth of
 		 * the matches (a block's match costs fifty ids read in order) */
 		if (i && s->ncodes && !coded) {
-			size_t need = (size_t)s->limit + 1 - nhit;
-			size_t more = nhit ? need * i / nhit : n - i;
+			size_t more = c.n ? need * i / c.n : n - i;
 
 			if (more > (n - i) / 50) {
 				for (size_t k = 0; k < s->ncodes; k++) {
@@ -449,44 +530,30 @@ static int rank_hits(struct db *db, const struct search *s, int *step_error,
 		if (end == i)
 			for (end = i + 1; end < sorted && all[end].score == all[i].score; end++)
 				;
-		if (db_exec(db, "DELETE FROM s_cand", e)) {
+		if (end - i > 2 * need && all[i].score == all[end - 1].score) {
+			if (!days.db)
+				chunks_init(&days, db->h, "passage_day", "days");
+			rc = check_ties(db, &c, all + i, end - i, need, &days, e);
+		} else {
+			rc = check_block(db, &c, all + i, end - i, e);
+		}
+		if (rc) {
 			rc = SQLITE_ERROR;
 			goto out;
 		}
-		for (size_t k = i; k < end; k++) {
-			sqlite3_bind_int64(add, 1, all[k].id);
-			sqlite3_bind_double(add, 2, all[k].score);
-			if (db_step_done(db, add, e, "searching")) {
-				rc = SQLITE_ERROR;
-				goto out;
-			}
-		}
-		while ((rc = sqlite3_step(check)) == SQLITE_ROW) {
-			ALLOC_GROW(hit, nhit + 1, ahit);
-			hit[nhit].id = sqlite3_column_int64(check, 0);
-			hit[nhit].score = sqlite3_column_double(check, 1);
-			hit[nhit].date = sqlite3_column_type(check, 2) == SQLITE_NULL ? NULL
-					 : xstrdup(db_col_text(check, 2));
-			nhit++;
-		}
-		sqlite3_reset(check);
-		if (rc != SQLITE_DONE) {
-			rc = db_fail(db, e, "searching");
-			goto out;
-		}
 		/* by score, the ties newest first */
-		if (nhit - first > 1)
-			qsort(hit + first, nhit - first, sizeof(*hit), by_score_date);
+		if (c.n - first > 1)
+			qsort(c.hit + first, c.n - first, sizeof(*c.hit), by_score_date);
 	}
-	rc = insert_hits(db, hit, nhit < (size_t)s->limit + 1 ? nhit : (size_t)s->limit + 1, e)
-	     ? SQLITE_ERROR : SQLITE_DONE;
+	rc = insert_hits(db, c.hit, c.n < want ? c.n : want, e) ? SQLITE_ERROR : SQLITE_DONE;
 out:
-	for (size_t i = 0; i < nhit; i++)
-		free(hit[i].date);
-	free(hit);
+	for (size_t i = 0; i < c.n; i++)
+		free(c.hit[i].date);
+	free(c.hit);
 	free(all);
-	sqlite3_finalize(add);
-	sqlite3_finalize(check);
+	chunks_close(&days);
+	sqlite3_finalize(c.add);
+	sqlite3_finalize(c.check);
 	sqlite3_finalize(st);
 	buf_release(&sql);
 	return rc;

@@ -12,6 +12,18 @@ $PYTHON "$TOP/scripts/gen-corpus" corpus 1 5 >/dev/null
 # two batches, for --batch: the files whose number is even in the second
 $PAPERCUT --db t.db ingest --batch b corpus/0000/*[13579].* >/dev/null
 $PAPERCUT --db t.db ingest --batch c corpus/0000/*[02468].* >/dev/null
+# and posts that tie (the same words), twelve of them on one day: which of
+# those come first, the day keys cannot say (check_ties); four from before
+# 1970, which have no key and are read first, but bound nothing
+$PYTHON - <<'PY' >ties.jsonl
+import json
+for k in range(24):
+    day, hour = ("2026-03-05", k + 1) if k < 12 else ("2026-03-04", k) if k < 20 else \
+        ("1969-07-20", k)
+    print(json.dumps({"id": str(9000 + k), "text": "Zebra quokka.", "author_id": "1",
+                      "author": {"username": "zq"}, "created_at": f"{day}T{hour:02d}:00:00.000Z"}))
+PY
+$PAPERCUT --db t.db ingest --batch z ties.jsonl >/dev/null
 
 while IFS='|' read -r q args; do
 	# shellcheck disable=SC2086
@@ -44,6 +56,8 @@ print(n > 4 * (limit + 1) and len(want) > 0, "same" if got == want else (got, wa
 PY
 )" "True same"
 done <<'CASES'
+zebra|--limit 3
+quokka|--limit 1
 gdb|--limit 1
 gdb|--limit 3 --character barbara
 hangs|--limit 2 --kind survey
