@@ -3,6 +3,7 @@
 #include <ini.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,6 +432,133 @@ static void widen(const char *p, struct buf *out)
 }
 
 /*
+ * Compiling the prefilter is most of a codebook's load (0.3 s of a small
+ * batch's ingest), so the database compiled is kept in the user's cache
+ * directory ($XDG_CACHE_HOME/papercut, else ~/.cache/papercut), named by a
+ * hash of everything compiling reads: Hyperscan's version and each
+ * expression with its id. A file holds "papercut-hs1", how many
+ * expressions went in, their ids (those Hyperscan refused are left out),
+ * then hs_serialize_database()'s bytes, which Hyperscan checks (version,
+ * platform, CRC) when it reads them back. Anything amiss: compile again.
+ * The cache is never needed: a directory that cannot be written only
+ * costs the time.
+ */
+#define PREFILTER_MAGIC "papercut-hs1"
+#define PREFILTER_CACHE_MAX (64 << 20)
+
+static int prefilter_cache_path(struct buf *path, char **expr, size_t n)
+{
+	const char *dir = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	XXH3_state_t *st;
+	XXH128_hash_t h;
+
+	if (dir && *dir == '/')
+		buf_addf(path, "%s/papercut", dir);
+	else if (home && *home == '/')
+		buf_addf(path, "%s/.cache/papercut", home);
+	else
+		return -1;
+	st = XXH3_createState();
+	XXH3_128bits_reset(st);
+	XXH3_128bits_update(st, hs_version(), strlen(hs_version()) + 1);
+	for (size_t i = 0; i < n; i++)
+		XXH3_128bits_update(st, expr[i], strlen(expr[i]) + 1);
+	h = XXH3_128bits_digest(st);
+	XXH3_freeState(st);
+	buf_addf(path, "/prefilter-%016llx%016llx.hs", (unsigned long long)h.high64,
+		 (unsigned long long)h.low64);
+	return 0;
+}
+
+/* The cached database for these n rules, their hs_id set; 0 if none. */
+static int prefilter_from_cache(struct codebook *cb, struct rule **rules, size_t n,
+				const char *path)
+{
+	struct buf f = BUF_INIT;
+	const size_t head = sizeof(PREFILTER_MAGIC) + 4;
+	uint32_t m, id, prev = 0;
+	int ok = 0;
+
+	buf_init(&f, PREFILTER_CACHE_MAX);
+	if (buf_read_file(&f, path) || f.len < head ||
+	    memcmp(f.data, PREFILTER_MAGIC, sizeof(PREFILTER_MAGIC)))
+		goto out;
+	memcpy(&m, f.data + sizeof(PREFILTER_MAGIC), 4);
+	if (!m || m > n || f.len - head <= 4 * (size_t)m)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		rules[i]->hs_id = -1;
+	for (uint32_t k = 0; k < m; k++) {
+		memcpy(&id, f.data + head + 4 * (size_t)k, 4);
+		if (id >= n || (k && id <= prev))
+			goto out;
+		rules[id]->hs_id = (int)id;
+		prev = id;
+	}
+	ok = hs_deserialize_database(f.data + head + 4 * (size_t)m,
+				     f.len - head - 4 * (size_t)m, &cb->hs) == HS_SUCCESS;
+out:
+	if (!ok) {
+		cb->hs = NULL;
+		for (size_t i = 0; i < n; i++)
+			rules[i]->hs_id = (int)i;
+	}
+	buf_release(&f);
+	return ok;
+}
+
+/* Writes the file whole under another name, then renames it: a reader
+ * never sees half of one. Failing is not an error. */
+static void prefilter_to_cache(const struct codebook *cb, struct rule **rules, size_t n,
+			       const char *path)
+{
+	struct buf dir = BUF_INIT, tmp = BUF_INIT;
+	char *bytes = NULL;
+	size_t len = 0;
+	uint32_t m = 0;
+	FILE *f = NULL;
+	int fd, bad;
+
+	if (hs_serialize_database(cb->hs, &bytes, &len) != HS_SUCCESS)
+		return;
+	buf_add(&dir, path, (size_t)(strrchr(path, '/') - path));
+	if (mkdir(dir.data, 0700) && errno == ENOENT) {
+		/* ~/.cache itself may be missing */
+		char *slash = strrchr(dir.data, '/');
+
+		*slash = '\0';
+		mkdir(dir.data, 0700);
+		*slash = '/';
+		mkdir(dir.data, 0700);
+	}
+	buf_addf(&tmp, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp.data)) < 0)
+		goto out;
+	if (!(f = fdopen(fd, "wb"))) {
+		close(fd);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		m += rules[i]->hs_id >= 0;
+	fwrite(PREFILTER_MAGIC, 1, sizeof(PREFILTER_MAGIC), f);
+	fwrite(&m, 4, 1, f);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t id = (uint32_t)i;
+
+		if (rules[i]->hs_id >= 0)
+			fwrite(&id, 4, 1, f);
+	}
+	fwrite(bytes, 1, len, f);
+	bad = ferror(f);
+	if (fclose(f) || bad || rename(tmp.data, path))
+		unlink(tmp.data);
+out:
+	free(bytes);
+	buf_release(&dir);
+	buf_release(&tmp);
+}
+
+/*
  * Builds the prefilter from every compiled pattern and exclude. A pattern
  * Hyperscan cannot take, even in prefilter mode, stays out (hs_id -1) and
  * is always run; a machine without Hyperscan support gets no prefilter.
@@ -443,6 +571,8 @@ static void build_prefilter(struct codebook *cb)
 	unsigned *flags = NULL, *ids = NULL;
 	size_t n = 0, alloc = 0;
 	hs_compile_error_t *err = NULL;
+	struct buf path = BUF_INIT;
+	int cached;
 
 	if (hs_valid_platform() != HS_SUCCESS)
 		return;
@@ -470,7 +600,9 @@ static void build_prefilter(struct codebook *cb)
 	ids = xcalloc(n ? n : 1, sizeof(*ids));
 	for (size_t i = 0; i < n; i++)
 		rules[i]->hs_id = (int)i;
-	for (;;) {
+	cached = n && !prefilter_cache_path(&path, widened, n) &&
+		 prefilter_from_cache(cb, rules, n, path.data);
+	for (; !cached;) {
 		size_t m = 0;
 
 		for (size_t i = 0; i < n; i++) {
@@ -499,6 +631,8 @@ static void build_prefilter(struct codebook *cb)
 		hs_free_compile_error(err);
 		err = NULL;
 	}
+	if (cb->hs && !cached && path.len)
+		prefilter_to_cache(cb, rules, n, path.data);
 	if (cb->hs && hs_alloc_scratch(cb->hs, &cb->hs_scratch) != HS_SUCCESS) {
 		hs_free_database(cb->hs);
 		cb->hs = NULL;
@@ -515,6 +649,7 @@ static void build_prefilter(struct codebook *cb)
 	free(exprs);
 	free(flags);
 	free(ids);
+	buf_release(&path);
 }
 
 static void run_samples(struct codebook *cb)

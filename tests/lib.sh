@@ -11,6 +11,8 @@ PYTHON=/usr/bin/python3          # Debian's, where python3-openpyxl lives
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/papercut-e2e.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 cd "$TMP"
+# the compiled prefilter is cached per user (core/codebook.c): per test here
+export XDG_CACHE_HOME="$TMP/cache"
 
 test_count=0
 test_name=$(basename "$0" .sh)

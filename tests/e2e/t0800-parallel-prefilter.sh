@@ -68,9 +68,33 @@ codings one.db >prefiltered
 $PAPERCUT --db one.db tag --threads 1 --no-prefilter >/dev/null
 codings one.db >plain
 test_cmp plain prefiltered
+cache=$(ls "$XDG_CACHE_HOME"/papercut/prefilter-*.hs)
+inode=$(stat -c %i "$cache")
 $PAPERCUT --db one.db tag --threads 2 >/dev/null
 codings one.db >parallel
 test_cmp plain parallel
+# that tag read the prefilter compiled by the first ingest (a compile
+# would have written the file anew)
+check "cache read" "$(stat -c %i "$cache")" "$inode"
+
+# a cache file that is damaged, cut short or not one is compiled anew,
+# with the same codings
+for damage in "bytes" "cut" "ids"; do
+	case $damage in
+	bytes) printf 'XXXXXXXX' | dd of="$cache" bs=1 seek=5000 conv=notrunc 2>/dev/null ;;
+	cut) head -c 300 "$cache" >c && mv c "$cache" ;;
+	ids) printf 'papercut-hs1\000\377\377\377\377' >"$cache" ;;
+	esac
+	inode=$(stat -c %i "$cache")
+	$PAPERCUT --db one.db tag --threads 2 >/dev/null
+	codings one.db >again
+	test_cmp plain again
+	[ "$(stat -c %i "$cache")" != "$inode" ] || fail "damaged cache ($damage) not rewritten"
+done
+# and without a place to keep it, tagging is the same
+XDG_CACHE_HOME=/dev/null/nowhere $PAPERCUT --db one.db tag >/dev/null
+codings one.db >again
+test_cmp plain again
 
 # every code of the default codebook is in play, so each is compared
 check "codes seen" "$(cut -d'|' -f3 plain | sort -u | wc -l)" 33
