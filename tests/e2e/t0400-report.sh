@@ -159,6 +159,23 @@ check "empty quarter" "$(head -n 1 out)" "report (2019Q1, no coded evidence) wri
 grep -q "No coded evidence from this character in scope" q/briefs/alan.md || fail "empty brief"
 ok
 
+# cells take text as XML can hold it: a control character becomes a space,
+# a passage longer than a cell holds is cut, and says so
+mkdir cells
+printf -- '---\nparticipant: C1\n---\nthe task hangs\013here\n\n%s hangs\n' \
+	"$(head -c 40000 /dev/zero | tr '\0' 'a')" >cells/c1.txt
+$PAPERCUT --db cells.db --codebook "$FIXTURES/codebook" ingest cells >/dev/null
+check "control character stored" "$(sql cells.db "SELECT count(*) FROM passage WHERE instr(text, char(11))")" 1
+$PAPERCUT --db cells.db report --out cells-report >/dev/null
+$PYTHON - <<'PY' || fail "cell text"
+import openpyxl
+e = openpyxl.load_workbook("cells-report/papercuts.xlsx")["Evidence"]
+q = sorted((r[0].value for r in e.iter_rows(min_row=2)), key=len)
+assert q[0] == "the task hangs here", repr(q[0])
+assert len(q[1]) == 32000 + len(" [cut]") and q[1] == "a" * 32000 + " [cut]", len(q[1])
+PY
+ok
+
 expect_fail 2 "papercut: report needs --out DIR (usage: papercut report --out DIR [--quarter Q] [--plot-script FILE] [filters])" \
 	$PAPERCUT --db t.db report
 touch afile
