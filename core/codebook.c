@@ -435,8 +435,8 @@ static void widen(const char *p, struct buf *out)
  * Compiling the prefilter is most of a codebook's load (0.3 s of a small
  * batch's ingest), so the database compiled is kept in the user's cache
  * directory ($XDG_CACHE_HOME/papercut, else ~/.cache/papercut), named by a
- * hash of everything compiling reads: Hyperscan's version and each
- * expression with its id. A file holds "papercut-hs1", how many
+ * hash of everything compiling reads: Hyperscan's version, the flags and
+ * each expression with its id. A file holds "papercut-hs1", how many
  * expressions went in, their ids (those Hyperscan refused are left out),
  * then hs_serialize_database()'s bytes, which Hyperscan checks (version,
  * platform, CRC) when it reads them back. Anything amiss: compile again.
@@ -445,6 +445,8 @@ static void widen(const char *p, struct buf *out)
  */
 #define PREFILTER_MAGIC "papercut-hs1"
 #define PREFILTER_CACHE_MAX (64 << 20)
+#define PREFILTER_FLAGS (HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_PREFILTER | \
+			 HS_FLAG_SINGLEMATCH)
 
 static int prefilter_cache_path(struct buf *path, char **expr, size_t n)
 {
@@ -461,6 +463,7 @@ static int prefilter_cache_path(struct buf *path, char **expr, size_t n)
 	st = XXH3_createState();
 	XXH3_128bits_reset(st);
 	XXH3_128bits_update(st, hs_version(), strlen(hs_version()) + 1);
+	XXH3_128bits_update(st, &(unsigned){ PREFILTER_FLAGS }, sizeof(unsigned));
 	for (size_t i = 0; i < n; i++)
 		XXH3_128bits_update(st, expr[i], strlen(expr[i]) + 1);
 	h = XXH3_128bits_digest(st);
@@ -609,8 +612,7 @@ static void build_prefilter(struct codebook *cb)
 			if (rules[i]->hs_id < 0)
 				continue;
 			exprs[m] = widened[i];
-			flags[m] = HS_FLAG_CASELESS | HS_FLAG_UTF8 |
-				   HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH;
+			flags[m] = PREFILTER_FLAGS;
 			ids[m] = (unsigned)i;
 			m++;
 		}
