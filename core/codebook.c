@@ -448,11 +448,20 @@ static void widen(const char *p, struct buf *out)
 #define PREFILTER_FLAGS (HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_PREFILTER | \
 			 HS_FLAG_SINGLEMATCH)
 
+/* What `st` has hashed, in 32 hex digits and a NUL. */
+static void digest_hex(XXH3_state_t *st, char out[33])
+{
+	XXH128_hash_t h = XXH3_128bits_digest(st);
+
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
+		 (unsigned long long)h.low64);
+}
+
 static int prefilter_cache_path(struct buf *path, char **expr, size_t n)
 {
 	const char *dir = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	XXH3_state_t *st;
-	XXH128_hash_t h;
+	char hex[33];
 
 	if (dir && *dir == '/')
 		buf_addf(path, "%s/papercut", dir);
@@ -466,10 +475,9 @@ static int prefilter_cache_path(struct buf *path, char **expr, size_t n)
 	XXH3_128bits_update(st, &(unsigned){ PREFILTER_FLAGS }, sizeof(unsigned));
 	for (size_t i = 0; i < n; i++)
 		XXH3_128bits_update(st, expr[i], strlen(expr[i]) + 1);
-	h = XXH3_128bits_digest(st);
+	digest_hex(st, hex);
 	XXH3_freeState(st);
-	buf_addf(path, "/prefilter-%016llx%016llx.hs", (unsigned long long)h.high64,
-		 (unsigned long long)h.low64);
+	buf_addf(path, "/prefilter-%s.hs", hex);
 	return 0;
 }
 
@@ -759,12 +767,7 @@ int codebook_load(struct codebook *cb, const char *dir, struct err *e)
 	build_prefilter(cb);
 	run_samples(cb);
 
-	{
-		XXH128_hash_t h = XXH3_128bits_digest(hs);
-
-		snprintf(cb->hash, sizeof(cb->hash), "%016llx%016llx",
-			 (unsigned long long)h.high64, (unsigned long long)h.low64);
-	}
+	digest_hex(hs, cb->hash);
 	if (cb->nproblems) {
 		if (cb->nproblems == 1)
 			err_set(e, E_DATA, "codebook '%s': %s", dir, cb->problems[0]);
