@@ -321,6 +321,7 @@ int cmd_analyze(int argc, char **argv, struct err *e)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct analyze_opts o = { .format = FMT_TEXT, .f.quarters = 8 };
+	struct progress prog = { 0 };
 	struct db db = { 0 };
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -330,7 +331,13 @@ int cmd_analyze(int argc, char **argv, struct err *e)
 		return rc < 0 ? 0 : rc;
 	if (optind < argc)
 		return err_set(e, E_USAGE, "analyze takes no operands (usage: %s)", analyze_usage);
-	if ((rc = cli_open_db_reading(&db, e)) || (rc = results_compute(&db, &o.f, 0, e)))
+	if ((rc = cli_open_db_reading(&db, e)))
+		goto out;
+	progress_start(&prog);
+	progress_show(&prog, "analyze: counting");
+	rc = results_compute(&db, &o.f, 0, e);
+	progress_done(&prog);
+	if (rc)
 		goto out;
 	if (o.format == FMT_TEXT) {
 		rc = print_text(&db, o.table, e);

@@ -58,8 +58,10 @@ int cmd_export(int argc, char **argv, struct err *e)
 {
 	static const struct option opts[] = { CLI_OPTIONS, { NULL, 0, NULL, 0 } };
 	struct db db = { 0 };
+	struct progress prog = { 0 };
 	sqlite3_stmt *st = NULL;
 	size_t which, ncols = 0;
+	long rows = 0;
 	int rc;
 
 	if ((rc = cli_parse(argc, argv, opts, export_usage, export_help, NULL, NULL, e)))
@@ -82,7 +84,10 @@ int cmd_export(int argc, char **argv, struct err *e)
 		ncols++;
 	for (size_t i = 0; i < ncols; i++)
 		csv_text(stdout, exports[which].header[i], i == ncols - 1);
+	progress_start(&prog);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!(++rows & 1023))
+			progress_update(&prog, "export: %ld rows", rows);
 		for (size_t i = 0; i < ncols; i++) {
 			if (sqlite3_column_type(st, (int)i) == SQLITE_INTEGER)
 				csv_long(stdout, sqlite3_column_int64(st, (int)i), i == ncols - 1);
@@ -92,6 +97,7 @@ int cmd_export(int argc, char **argv, struct err *e)
 	}
 	rc = rc == SQLITE_DONE ? 0 : db_fail(&db, e, "exporting");
 out:
+	progress_done(&prog);
 	sqlite3_finalize(st);
 	db_close(&db);
 	return rc;

@@ -88,37 +88,61 @@ double now_seconds(void)
 void progress_start(struct progress *p)
 {
 	p->on = isatty(STDERR_FILENO);
-	p->start = p->last = now_seconds();
+	p->start = now_seconds();
+	p->last = 0;
+}
+
+static void progress_line(struct progress *p, const char *fmt, va_list ap)
+{
+	fputs("\r\033[K", stderr);
+	vfprintf(stderr, fmt, ap);
+	fflush(stderr);
+	p->last = now_seconds();
+}
+
+/* whether an update is due: the first, then five a second */
+static int progress_due(const struct progress *p)
+{
+	return p->on && now_seconds() - p->last >= 0.2;
 }
 
 void progress_show(struct progress *p, const char *fmt, ...)
 {
-	double t;
 	va_list ap;
 
 	if (!p->on)
 		return;
-	t = now_seconds();
-	if (t - p->last < 0.2)
-		return;
-	p->last = t;
-	fputs("\r\033[K", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	progress_line(p, fmt, ap);
 	va_end(ap);
-	fflush(stderr);
+}
+
+void progress_update(struct progress *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!progress_due(p))
+		return;
+	va_start(ap, fmt);
+	progress_line(p, fmt, ap);
+	va_end(ap);
 }
 
 void progress_eta(struct progress *p, const char *what, double done, double total,
-		  size_t items, size_t nitems, long passages)
+		  long passages, const char *fmt, ...)
 {
-	double t = now_seconds() - p->start, left;
+	char detail[160];
+	double t, left;
+	va_list ap;
 
-	if (!p->on)
+	if (!progress_due(p))
 		return;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	t = now_seconds() - p->start;
 	left = done > 0 && total > done ? t * (total - done) / done : 0;
-	progress_show(p, "%s: %zu/%zu, %.0f/%.0f MB, %.0f passages/s, ETA %ldm%02lds",
-		      what, items, nitems, done / 1048576, total / 1048576,
+	progress_show(p, "%s: %s, %.0f passages/s, ETA %ldm%02lds", what, detail,
 		      t > 0 ? passages / t : 0, (long)left / 60, (long)left % 60);
 }
 

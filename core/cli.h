@@ -48,7 +48,13 @@ int cli_open_db(struct db *db, struct err *e);
  * the file is memory-mapped, which spares a copy of every page read. */
 int cli_open_db_reading(struct db *db, struct err *e);
 
-/* Progress on stderr, only when it is a terminal. */
+/*
+ * Progress on stderr, only when it is a terminal: one line, rewritten.
+ * progress_show() names a stage and is always shown; the updates within
+ * a stage (progress_update, progress_eta) at most five times a second.
+ * progress_done() clears the line: call it before anything else is
+ * printed, also on an error.
+ */
 struct progress {
 	int on;
 	double start;
@@ -57,9 +63,13 @@ struct progress {
 void progress_start(struct progress *p);
 void progress_show(struct progress *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* "WHAT: 12/400 files, 35/810 MB, 2100 passages/s, ETA 6m" */
+void progress_update(struct progress *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "WHAT: DETAIL, 2100 passages/s, ETA 6m05s", the ETA from `done` of
+ * `total` (any unit) */
 void progress_eta(struct progress *p, const char *what, double done, double total,
-		  size_t items, size_t nitems, long passages);
+		  long passages, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 void progress_done(struct progress *p);
 double now_seconds(void);
 

@@ -564,7 +564,7 @@ static int bulk_end(struct ingest *ing, struct db *db, struct err *e)
 {
 	if (!ing->bulk)
 		return 0;
-	progress_show(ing->prog, "ingest: indexing");
+	progress_show(ing->prog, "ingest: sorting the passage indexes");
 	return db_exec(db, bulk_indexes, e);
 }
 
@@ -663,7 +663,8 @@ static int store(void *ctx, size_t i)
 
 	ing->done_bytes += job->bytes;
 	progress_eta(ing->prog, "ingest", (double)ing->done_bytes, (double)ing->total_bytes,
-		     i + 1, ing->nfiles, ing->passages);
+		     ing->passages, "%zu/%zu files, %.1f/%.1f MB", i + 1, ing->nfiles,
+		     (double)ing->done_bytes / 1048576, (double)ing->total_bytes / 1048576);
 	free(ing->last_name);
 	ing->last_name = NULL;
 	if (e->code)
@@ -847,7 +848,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	struct buf help = BUF_INIT;
 	struct ingest_opts o = { .ing = &ing, .threads = pool_threads() };
 	struct paths files = { 0 }, bad = { 0 };
-	struct progress prog;
+	struct progress prog = { 0 };
 	char date[16];
 	int rc = 0, in_tx = 0;
 
@@ -921,10 +922,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 		for (size_t i = 0; i < ing.window; i++)
 			if (ing.jobs[i].e.code && !e->code)
 				*e = ing.jobs[i].e;
-		progress_done(&prog);
 		goto out;
 	}
-	progress_done(&prog);
 	/* What follows sorts (a bulk load's indexes, attribution), and SQLite
 	 * sorts as much in memory as the page cache holds, on top of the
 	 * cache: with a smaller one the peak is 65 MB, not 97, on 100 MB of
@@ -932,16 +931,20 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	if ((rc = db_exec(&db, "PRAGMA cache_size = " DB_SORT_CACHE_SIZE, e)) ||
 	    (rc = bulk_end(&ing, &db, e)))
 		goto out;
-	progress_show(&prog, "ingest: indexing %ld passages", ing.passages);
-	if ((rc = index_text(&ing, &db, e)) ||
-	    (rc = update_lengths(&db, e)) ||
-	    (rc = tagger_finish(&ing.tagger, e)) ||
-	    (rc = attribute_participants(&db, !ing.bulk, e)) ||
-	    (rc = prune_participants(&db, !ing.bulk, e)) ||
-	    (rc = db_exec(&db, "COMMIT", e)))
+	progress_show(&prog, "ingest: full-text indexing %ld passages", ing.passages);
+	if ((rc = index_text(&ing, &db, e)) || (rc = update_lengths(&db, e)) ||
+	    (rc = tagger_finish(&ing.tagger, e)))
+		goto out;
+	progress_show(&prog, "ingest: attributing characters");
+	if ((rc = attribute_participants(&db, !ing.bulk, e)) ||
+	    (rc = prune_participants(&db, !ing.bulk, e)))
+		goto out;
+	progress_show(&prog, "ingest: committing");
+	if ((rc = db_exec(&db, "COMMIT", e)))
 		goto out;
 	in_tx = 0;
 	bulk_finish(&ing, &db, 1);
+	progress_done(&prog);
 
 	copy_report(ing.report);
 	printf("batch '%s': %ld added, %ld replaced, %ld unchanged, %zu rejected; %ld passages",
@@ -961,6 +964,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 			     bad.n);
 	}
 out:
+	progress_done(&prog);
 	if (in_tx) {
 		struct err ignore = ERR_INIT;
 

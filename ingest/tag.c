@@ -416,7 +416,8 @@ static int tag_done(void *ctx, size_t i)
 	for (size_t k = 0; k < job->n; k++)
 		if (tagger_store(c->t, job->ids[k], job->m + job->first[k], job->count[k], &job->e))
 			return job->e.code;
-	progress_eta(c->prog, "tag", (double)(i + 1), (double)c->nchunks, i + 1, c->nchunks,
+	progress_eta(c->prog, "tag", (double)(i + 1), (double)c->nchunks, c->t->passages,
+		     "%.0f%%, %ld passages", 100.0 * (double)(i + 1) / (double)c->nchunks,
 		     c->t->passages);
 	return 0;
 }
@@ -454,7 +455,7 @@ int cmd_tag(int argc, char **argv, struct err *e)
 	struct tagger t = { 0 };
 	struct tag_ctx c = { 0 };
 	sqlite3_stmt *q = NULL;
-	struct progress prog;
+	struct progress prog = { 0 };
 	sqlite3_int64 hi = 0;
 	int rc, in_tx = 0, step;
 
@@ -507,20 +508,24 @@ int cmd_tag(int argc, char **argv, struct err *e)
 	}
 	c.nchunks = hi >= c.lo ? (size_t)((hi - c.lo) / TAG_CHUNK + 1) : 0;
 	rc = pool_run(c.nchunks, o.threads, c.window, tag_work, tag_done, &c);
-	progress_done(&prog);
 	if (rc) {
 		for (size_t i = 0; i < c.window; i++)
 			if (c.jobs[i].e.code && !e->code)
 				*e = c.jobs[i].e;
 		goto out;
 	}
-	if ((rc = tagger_finish(&t, e)) || (rc = attribute_participants(&db, 0, e)) ||
-	    (rc = db_exec(&db, "COMMIT", e)))
+	progress_show(&prog, "tag: attributing characters");
+	if ((rc = tagger_finish(&t, e)) || (rc = attribute_participants(&db, 0, e)))
+		goto out;
+	progress_show(&prog, "tag: committing");
+	if ((rc = db_exec(&db, "COMMIT", e)))
 		goto out;
 	in_tx = 0;
+	progress_done(&prog);
 	printf("tagged %ld passages: %ld codings (codebook %s)\n", t.passages,
 	       t.codings, cb.dir);
 out:
+	progress_done(&prog);
 	sqlite3_finalize(q);
 	if (in_tx) {
 		struct err ignore = ERR_INIT;

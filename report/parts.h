@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "../core/buf.h"
+#include "../core/cli.h"
 #include "../core/db.h"
 #include "../core/results.h"
 
@@ -17,6 +18,7 @@ struct report {
 	char scope[256];          /* "2026Q3" or "all dates", for titles */
 	int empty;                /* no coded evidence in scope */
 	struct closing *book;     /* the workbook being zipped (workbook.c) */
+	struct progress prog;
 };
 
 /* The charts, each NAME.svg and NAME.png in r->out (report/charts.c). */

@@ -155,6 +155,26 @@ static int describe_scope(struct report *r, struct err *e)
 	return 0;
 }
 
+static int select_evidence(struct report *r, struct err *e)
+{
+	if (results_compute(r->db, &r->f, RESULTS_PASSAGES, e))
+		return e->code;
+	return describe_scope(r, e);
+}
+
+/* the report's steps, in order, as progress names them */
+static const struct step {
+	const char *what;
+	int (*run)(struct report *r, struct err *e);
+} steps[] = {
+	{ "selecting the evidence", select_evidence },
+	{ "writing the workbook's sheets", write_workbook },
+	{ "drawing the charts", draw_charts },
+	{ "writing the pages", write_html },
+	{ "writing the briefs", write_briefs },
+	{ "zipping the workbook", finish_workbook },
+};
+
 int cmd_report(int argc, char **argv, struct err *e)
 {
 	static const struct option opts[] = {
@@ -175,16 +195,20 @@ int cmd_report(int argc, char **argv, struct err *e)
 	if (optind < argc)
 		return err_set(e, E_USAGE, "report takes no operands (usage: %s)", report_usage);
 	r.db = &db;
-	if ((rc = make_dir(r.out, e)) || (rc = cli_open_db_reading(&db, e)) ||
-	    (rc = results_compute(&db, &r.f, RESULTS_PASSAGES, e)) || (rc = describe_scope(&r, e)) ||
-	    (rc = write_workbook(&r, e)) || (rc = draw_charts(&r, e)) ||
-	    (rc = write_html(&r, e)) || (rc = write_briefs(&r, e)) ||
-	    (rc = finish_workbook(&r, e)))
+	if ((rc = make_dir(r.out, e)) || (rc = cli_open_db_reading(&db, e)))
 		goto out;
+	progress_start(&r.prog);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+		progress_show(&r.prog, "report: %s", steps[i].what);
+		if ((rc = steps[i].run(&r, e)))
+			goto out;
+	}
+	progress_done(&r.prog);
 	printf("report (%s%s) written to %s/\n", r.scope, r.empty ? ", no coded evidence" : "",
 	       r.out);
 	printf("  index.html  papercuts.xlsx  briefs/  and %d charts (.svg, .png)\n", NCHARTS);
 out:
+	progress_done(&r.prog);
 	if (r.book) {
 		struct err ignored = ERR_INIT;
 

@@ -251,6 +251,9 @@ static void evidence(struct book *bk)
 			continue;
 		}
 		row++;
+		if (!(row & 1023))
+			progress_update(&bk->r->prog, "report: the Evidence sheet, %u passages",
+					(unsigned)row);
 		for (lxw_col_t c = 0; c < 8; c++)
 			text(bk, ws, row, c, db_col_text(st, (int)c), c == 0 ? bk->wrap : NULL);
 		/* only web links become links, and only as many as a sheet
