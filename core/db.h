@@ -47,6 +47,7 @@ struct db {
 	sqlite3 *h;
 	char *path;
 	sqlite3_stmt *stmt[STMT_COUNT];
+	struct profile *profile;        /* PAPERCUT_PROFILE (db.c) */
 };
 
 /*

@@ -2,6 +2,7 @@
 # Long commands show their progress on stderr when it is a terminal, one
 # line rewritten: each stage named, the line cleared before anything else
 # is printed (an error too); when stderr is not a terminal, nothing.
+# And the developer's profile (PAPERCUT_PROFILE) sums each statement.
 . "$(dirname "$0")/../lib.sh"
 
 CB="--codebook $TOP/data/codebook"
@@ -13,6 +14,12 @@ for cmd in "ingest a1.txt g1.txt" "tag" "analyze" "report --out rep" "export pas
 	$PAPERCUT --db quiet.db $CB $cmd >out 2>err || fail "$cmd failed: $(cat err)"
 	check "quiet $cmd" "$(cat err)" ""
 done
+
+# the profile: each statement once, its calls summed, when the database closes
+PAPERCUT_PROFILE=1 $PAPERCUT --db prof.db $CB ingest a1.txt g1.txt >out 2>err
+check "profile head" "$(head -n 1 err)" "papercut: profile of prof.db (ms, calls, statement):"
+check "profile passages" "$(grep -c 'INSERT OR IGNORE INTO passage(' err)" 1
+check "profile calls" "$(grep 'INSERT OR IGNORE INTO passage(' err | awk '{print $2}')" 7
 
 if ! script -qec true /dev/null >/dev/null 2>&1; then
 	echo "ok $test_name: no pseudo-terminal here; the terminal half skipped" >&2
