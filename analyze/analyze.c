@@ -24,7 +24,7 @@ static const char analyze_help[] =
 	"  --table T           matrix (default), themes, trends, over or pairs\n"
 	"  --csv               CSV of one table\n"
 	"  --json              JSON of every table\n"
-	FILTER_HELP;
+	SERIES_HELP;
 
 enum { FMT_TEXT, FMT_CSV, FMT_JSON };
 
@@ -316,7 +316,7 @@ int cmd_analyze(int argc, char **argv, struct err *e)
 		{ "csv", no_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "table", required_argument, NULL, 't' },
-		FILTER_OPTIONS,
+		SERIES_OPTIONS,
 		CLI_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};

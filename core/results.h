@@ -72,16 +72,22 @@ enum {
 	{ "theme", required_argument, NULL, OPT_THEME }, \
 	{ "since", required_argument, NULL, OPT_SINCE }, \
 	{ "until", required_argument, NULL, OPT_UNTIL }, \
-	{ "quarter", required_argument, NULL, OPT_QUARTER }, \
-	{ "quarters", required_argument, NULL, OPT_QUARTERS }
+	{ "quarter", required_argument, NULL, OPT_QUARTER }
 #define FILTER_HELP \
-	"  --kind KIND         only sources of this format (transcript, account)\n" \
+	"  --kind KIND         only sources this reader read (transcript, blog,\n" \
+	"                      twarc, survey...: see 'papercut ingest --help')\n" \
 	"  --batch NAME        only this batch\n" \
 	"  --character ID      only participants of this character\n" \
 	"  --theme THEME       only papercuts of this theme\n" \
 	"  --since YYYY-MM-DD  only sources dated on or after\n" \
 	"  --until YYYY-MM-DD  only sources dated on or before\n" \
-	"  --quarter 2026Q3    only sources dated in this quarter\n" \
+	"  --quarter 2026Q3    only sources dated in this quarter\n"
+/* what has a trend series (analyze, report) takes these too */
+#define SERIES_OPTIONS \
+	FILTER_OPTIONS, \
+	{ "quarters", required_argument, NULL, OPT_QUARTERS }
+#define SERIES_HELP \
+	FILTER_HELP \
 	"  --quarters N        quarters in the trend series (default 8)\n"
 int filter_opt(struct filter *f, int opt, const char *arg, struct err *e);
 #endif

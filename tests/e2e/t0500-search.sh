@@ -185,6 +185,9 @@ expect_fail 1 "papercut: search query 'async-std' is malformed: FTS5 reads 'std'
 	$PAPERCUT --db t.db search async-std
 expect_fail 1 "papercut: no code 'nope' in the database" $PAPERCUT --db t.db search --code nope
 expect_fail 1 "papercut: no character 'bob' in the database" $PAPERCUT --db t.db search x --character bob
+# a search has no trend series: --quarters is analyze's and report's
+expect_fail 2 "papercut: unknown option '--quarters' (usage: papercut search [QUERY] [--code ID]... [filters] [--format text|json|csv|md])" \
+	$PAPERCUT --db t.db search x --quarters 3
 expect_fail 2 "papercut: --format takes text, json, csv or md, not 'xml'" \
 	$PAPERCUT --db t.db search x --format xml
 expect_fail 2 "papercut: search takes one QUERY; quote it (usage: papercut search [QUERY] [--code ID]... [filters] [--format text|json|csv|md])" \
