@@ -26,6 +26,7 @@ void buf_init(struct buf *b, size_t max);
 void buf_release(struct buf *b);
 char *buf_detach(struct buf *b, size_t *len);
 void buf_reset(struct buf *b);
+void buf_swap(struct buf *a, struct buf *b);
 
 /* Appending returns 0, or -1 when the result would pass `max` (the buffer
  * is then unchanged). Out of memory aborts the program, as git's xmalloc. */

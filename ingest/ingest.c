@@ -162,15 +162,28 @@ static int expand(const char *arg, struct paths *out, struct err *e)
 	return 0;
 }
 
-/*
- * Reads `path` into ing->raw. Unless the reader takes bytes (docx), checks
- * it is text and makes ing->text of it as papercut stores text: UTF-8, no
- * BOM, LF line ends, no line past the limit.
- */
-static int load(const struct ingest *ing, struct buf *raw, struct buf *text,
-		const char *path, int binary, struct err *e)
+/* Hex digest (32 characters and a NUL) of XXH3-128 over `len` bytes:
+ * what tells a source stored before. */
+static void hash_hex(const void *data, size_t len, char out[33])
 {
-	const char *s, *nl;
+	XXH128_hash_t h = XXH3_128bits(data, len);
+
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
+		 (unsigned long long)h.low64);
+}
+
+/*
+ * Reads job->path into `raw`, with its content hash and size in `job`.
+ * Unless the reader takes bytes (docx), checks it is text and makes
+ * `text` of it as papercut stores text: UTF-8, no BOM, LF line ends, no
+ * line past the limit; `raw` is then spent (text without a CR is the
+ * bytes as read, handed over, not copied: a file can be 100 MB).
+ */
+static int load(const struct ingest *ing, struct job *job, struct buf *raw,
+		struct buf *text, int binary)
+{
+	const char *path = job->path, *s, *nl;
+	struct err *e = &job->e;
 	size_t len, bad, at, done;
 	int rc, line;
 
@@ -186,6 +199,8 @@ static int load(const struct ingest *ing, struct buf *raw, struct buf *text,
 	len = raw->len;
 	if (len == 0)
 		return err_set(e, E_DATA, "%s: empty file", path);
+	hash_hex(s, len, job->hash);
+	job->bytes = len;
 	if (binary)
 		return 0;
 	if (len >= 2 && (((unsigned char)s[0] == 0xff && (unsigned char)s[1] == 0xfe) ||
@@ -209,33 +224,30 @@ static int load(const struct ingest *ing, struct buf *raw, struct buf *text,
 				       path, line, ing->max_line >> 10);
 		at = nl ? (size_t)(nl - s) + 1 : len;
 	}
-	/* CRLF to LF, a run at a time */
 	buf_reset(text);
-	for (done = 0; done < len;) {
-		const char *cr = memchr(s + done, '\r', len - done);
-		size_t upto = cr ? (size_t)(cr - s) : len;
+	if (!memchr(s, '\r', len)) {
+		memmove(raw->data, s, len);     /* past the BOM, if any */
+		raw->len = len;
+		raw->data[len] = '\0';
+		buf_swap(raw, text);
+	} else {
+		/* CRLF to LF, a run at a time */
+		for (done = 0; done < len;) {
+			const char *cr = memchr(s + done, '\r', len - done);
+			size_t upto = cr ? (size_t)(cr - s) : len;
 
-		buf_add(text, s + done, upto - done);
-		done = upto;
-		if (cr && !(done + 1 < len && s[done + 1] == '\n'))
-			buf_addch(text, '\r');
-		if (cr)
-			done++;
+			buf_add(text, s + done, upto - done);
+			done = upto;
+			if (cr && !(done + 1 < len && s[done + 1] == '\n'))
+				buf_addch(text, '\r');
+			if (cr)
+				done++;
+		}
 	}
 	for (size_t i = 0; i < text->len; i++)
 		if (!strchr(" \t\n", text->data[i]))
 			return 0;
 	return err_set(e, E_DATA, "%s: empty file (only white space)", path);
-}
-
-/* Hex digest (32 characters and a NUL) of XXH3-128 over `len` bytes:
- * what tells a source stored before. */
-static void hash_hex(const void *data, size_t len, char out[33])
-{
-	XXH128_hash_t h = XXH3_128bits(data, len);
-
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
-		 (unsigned long long)h.low64);
 }
 
 static int find_or_add(struct db *db, enum db_stmt find, enum db_stmt add,
@@ -610,10 +622,8 @@ static void prepare(void *ctx, size_t i, int worker)
 	job_release(job);
 	job->path = ing->files[i];
 	binary = r ? r->binary : reader_binary(job->path);
-	if (load(ing, &raw, &text, job->path, binary, &job->e))
+	if (load(ing, job, &raw, &text, binary))
 		goto out;
-	hash_hex(raw.data, raw.len, job->hash);
-	job->bytes = raw.len;
 	if (!r && !(r = reader_choose(job->path, binary ? raw.data : text.data,
 				      binary ? raw.len : text.len, &ing->ropts, &job->e)))
 		goto out;

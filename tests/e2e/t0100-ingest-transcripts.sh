@@ -90,6 +90,16 @@ printf '\357\273\277Ivy: Hello?\r\nBo: It hangs\r\nfor hours.\r\n' >corpus/crlf.
 $PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest corpus/crlf.txt >/dev/null
 check "crlf" "$(sql t.db "SELECT hex(text) FROM passage WHERE speaker = 'Bo'")" \
 	"$(printf 'It hangs\nfor hours.' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
+# a BOM with LF line ends: the stored text starts after it; the content
+# hash is of the bytes as read, so the same words without the BOM are
+# another source, and the file again is unchanged
+printf '\357\273\277Una: It panics\nin the executor.\n' >corpus/bom.txt
+printf 'Una: It panics\nin the executor.\n' >corpus/nobom.txt
+$PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest corpus/bom.txt >/dev/null
+check "bom text" "$(sql t.db "SELECT hex(s.text) FROM source s WHERE s.path = 'corpus/bom.txt'")" \
+	"$(printf 'Una: It panics\nin the executor.\n' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
+$PAPERCUT --db t.db --codebook "$FIXTURES/codebook" ingest corpus/nobom.txt corpus/bom.txt >out
+check "bom hash" "$(cut -c1-10 out | tr -s ' ' | head -n 2 | tr '\n' ,)" "added ,unchanged ,"
 
 # the database is papercut's and says which schema it has
 check "application id" "$(sql t.db 'PRAGMA application_id')" 1885433955
