@@ -45,7 +45,8 @@ int cli_number(const char *name, const char *arg, long min, long max,
 int cli_open_db(struct db *db, struct err *e);
 
 /* cli_open_db() for commands that mostly read (search, analyze, report):
- * the file is memory-mapped, which spares a copy of every page read. */
+ * the file is memory-mapped, which spares a copy of every page read, and
+ * a large sort may use a second thread. */
 int cli_open_db_reading(struct db *db, struct err *e);
 
 /*
