@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../../core/buf.h"
@@ -186,6 +188,43 @@ static void test_buf_cap(void **state)
 	assert_string_equal(b.data, "");
 }
 
+/* a file of known size is read into a buffer of that size at once, a cap
+ * it passes refuses it whole; buf_swap trades contents and caps */
+static void test_buf_read_file(void **state)
+{
+	char path[] = "/tmp/papercut-buf-XXXXXX";
+	int fd = mkstemp(path);
+	struct buf a, b;
+	char data[1000];
+
+	(void)state;
+	assert_true(fd >= 0);
+	memset(data, 'x', sizeof(data));
+	assert_int_equal(write(fd, data, sizeof(data)), (int)sizeof(data));
+	close(fd);
+
+	buf_init(&a, 0);
+	assert_int_equal(buf_read_file(&a, path), 0);
+	assert_int_equal(a.len, 1000);
+	assert_int_equal(a.alloc, 1001);        /* not doubled past it: 1024 */
+	assert_int_equal(a.data[1000], '\0');
+
+	buf_init(&b, 999);
+	assert_int_equal(buf_read_file(&b, path), -2);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.data, "");
+
+	buf_swap(&a, &b);
+	assert_int_equal(a.len, 0);
+	assert_int_equal(a.max, 999);
+	assert_int_equal(b.len, 1000);
+	assert_int_equal(b.max, 0);
+	buf_release(&a);
+	buf_release(&b);
+	unlink(path);
+	assert_int_equal(buf_read_file(&a, path), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_front_matter_errors),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_buf_cap),
+		cmocka_unit_test(test_buf_read_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
