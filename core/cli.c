@@ -155,5 +155,6 @@ void progress_done(struct progress *p)
 	if (p->on) {
 		fputs("\r\033[K", stderr);
 		fflush(stderr);
+		p->on = 0;
 	}
 }

@@ -53,8 +53,9 @@ int cli_open_db_reading(struct db *db, struct err *e);
  * Progress on stderr, only when it is a terminal: one line, rewritten.
  * progress_show() names a stage and is always shown; the updates within
  * a stage (progress_update, progress_eta) at most five times a second.
- * progress_done() clears the line: call it before anything else is
- * printed, also on an error.
+ * progress_done() clears the line and ends the progress (a second call
+ * does nothing): call it before anything else is printed, and on every
+ * way out, an error's too.
  */
 struct progress {
 	int on;

@@ -431,6 +431,12 @@ static void widen(const char *p, struct buf *out)
 	}
 }
 
+void hash_hex(XXH128_hash_t h, char out[33])
+{
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
+		 (unsigned long long)h.low64);
+}
+
 /*
  * Compiling the prefilter is most of a codebook's load (0.3 s of a small
  * batch's ingest), so the database compiled is kept in the user's cache
@@ -447,15 +453,6 @@ static void widen(const char *p, struct buf *out)
 #define PREFILTER_CACHE_MAX (64 << 20)
 #define PREFILTER_FLAGS (HS_FLAG_CASELESS | HS_FLAG_UTF8 | HS_FLAG_PREFILTER | \
 			 HS_FLAG_SINGLEMATCH)
-
-/* What `st` has hashed, in 32 hex digits and a NUL. */
-static void digest_hex(XXH3_state_t *st, char out[33])
-{
-	XXH128_hash_t h = XXH3_128bits_digest(st);
-
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
-		 (unsigned long long)h.low64);
-}
 
 static int prefilter_cache_path(struct buf *path, char **expr, size_t n)
 {
@@ -475,7 +472,7 @@ static int prefilter_cache_path(struct buf *path, char **expr, size_t n)
 	XXH3_128bits_update(st, &(unsigned){ PREFILTER_FLAGS }, sizeof(unsigned));
 	for (size_t i = 0; i < n; i++)
 		XXH3_128bits_update(st, expr[i], strlen(expr[i]) + 1);
-	digest_hex(st, hex);
+	hash_hex(XXH3_128bits_digest(st), hex);
 	XXH3_freeState(st);
 	buf_addf(path, "/prefilter-%s.hs", hex);
 	return 0;
@@ -767,7 +764,7 @@ int codebook_load(struct codebook *cb, const char *dir, struct err *e)
 	build_prefilter(cb);
 	run_samples(cb);
 
-	digest_hex(hs, cb->hash);
+	hash_hex(XXH3_128bits_digest(hs), cb->hash);
 	if (cb->nproblems) {
 		if (cb->nproblems == 1)
 			err_set(e, E_DATA, "codebook '%s': %s", dir, cb->problems[0]);

@@ -5,6 +5,7 @@
 #include <hs/hs.h>
 #include <pcre2.h>
 #include <stddef.h>
+#include <xxhash.h>
 
 #include "err.h"
 
@@ -114,5 +115,9 @@ size_t codebook_match(const struct codebook *cb, struct matcher *m,
  * dir next to the binary, or data/codebook in the source tree. Returns a
  * string the caller frees, or NULL. */
 char *codebook_default_dir(void);
+
+/* An XXH3-128 hash as papercut writes it (a codebook's, a source's
+ * content, the prefilter cache's name): 32 hex digits and a NUL. */
+void hash_hex(XXH128_hash_t h, char out[33]);
 
 #endif

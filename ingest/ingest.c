@@ -162,16 +162,6 @@ static int expand(const char *arg, struct paths *out, struct err *e)
 	return 0;
 }
 
-/* Hex digest (32 characters and a NUL) of XXH3-128 over `len` bytes:
- * what tells a source stored before. */
-static void hash_hex(const void *data, size_t len, char out[33])
-{
-	XXH128_hash_t h = XXH3_128bits(data, len);
-
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
-		 (unsigned long long)h.low64);
-}
-
 /*
  * Reads job->path into `raw`, with its content hash and size in `job`.
  * Unless the reader takes bytes (docx), checks it is text and makes
@@ -199,7 +189,7 @@ static int load(const struct ingest *ing, struct job *job, struct buf *raw,
 	len = raw->len;
 	if (len == 0)
 		return err_set(e, E_DATA, "%s: empty file", path);
-	hash_hex(s, len, job->hash);
+	hash_hex(XXH3_128bits(s, len), job->hash);   /* tells a source stored before */
 	job->bytes = len;
 	if (binary)
 		return 0;

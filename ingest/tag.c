@@ -210,30 +210,25 @@ static int decide(struct db *db, sqlite3_stmt *upd, sqlite3_int64 id,
 
 int prune_participants(struct db *db, int touched, struct err *e)
 {
-	/* their attributes and cues by hand: ingest runs without foreign keys */
-	static const char sql[] =
-		" DELETE FROM participant_attr WHERE participant_id IN prune_gone;"
-		" DELETE FROM attr_coding WHERE participant_id IN prune_gone;"
-		" DELETE FROM participant WHERE id IN prune_gone;"
-		" DROP TABLE prune_gone";
-	struct buf b = BUF_INIT;
-	int rc;
+	static const char all_gone[] =
+		"CREATE TEMP TABLE prune_gone AS SELECT id FROM participant"
+		" WHERE id NOT IN (SELECT participant_id FROM passage"
+		" WHERE participant_id IS NOT NULL)"
+		" AND id NOT IN (SELECT participant_id FROM source"
+		" WHERE participant_id IS NOT NULL)";
+	static const char touched_gone[] =
+		"CREATE TEMP TABLE prune_gone AS SELECT id FROM participant pt"
+		" WHERE id IN temp.touched_participant"
+		" AND NOT EXISTS (SELECT 1 FROM passage WHERE participant_id = pt.id)"
+		" AND NOT EXISTS (SELECT 1 FROM source WHERE participant_id = pt.id)";
 
-	if (touched)
-		buf_adds(&b, "CREATE TEMP TABLE prune_gone AS SELECT id FROM participant pt"
-			 " WHERE id IN temp.touched_participant"
-			 " AND NOT EXISTS (SELECT 1 FROM passage WHERE participant_id = pt.id)"
-			 " AND NOT EXISTS (SELECT 1 FROM source WHERE participant_id = pt.id);");
-	else
-		buf_adds(&b, "CREATE TEMP TABLE prune_gone AS SELECT id FROM participant"
-			 " WHERE id NOT IN (SELECT participant_id FROM passage"
-			 " WHERE participant_id IS NOT NULL)"
-			 " AND id NOT IN (SELECT participant_id FROM source"
-			 " WHERE participant_id IS NOT NULL);");
-	buf_adds(&b, sql);
-	rc = db_exec(db, b.data, e);
-	buf_release(&b);
-	return rc;
+	if (db_exec(db, touched ? touched_gone : all_gone, e))
+		return e->code;
+	/* their attributes and cues by hand: ingest runs without foreign keys */
+	return db_exec(db, "DELETE FROM participant_attr WHERE participant_id IN prune_gone;"
+		       " DELETE FROM attr_coding WHERE participant_id IN prune_gone;"
+		       " DELETE FROM participant WHERE id IN prune_gone;"
+		       " DROP TABLE prune_gone", e);
 }
 
 #define MAX_CHARACTERS 64
