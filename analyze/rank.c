@@ -2,10 +2,11 @@
  * pc_bm25(): FTS5's bm25 ranking, computed the way FTS5 computes it
  * (fts5_aux.c: k1 = 1.2, b = 0.75, idf floored at 1e-6, one column of
  * weight 1), but with each match's length read from passage_len, a
- * thousand to a read (core/lengths.h), where FTS5's bm25() looks it up in
- * its docsize table with a statement of its own per row: 90 % of its
- * cost. A length passage_len does not know comes from FTS5, as bm25()
- * gets it. tests/e2e compares the scores with bm25()'s.
+ * thousand to a read (core/lengths.h), where FTS5's bm25() tokenizes each
+ * match again (or, in a database from before columnsize = 0, looks it up
+ * in its docsize table), with a statement of its own per row. A length
+ * passage_len does not know comes from FTS5, as bm25() gets it.
+ * tests/e2e compares the scores with bm25()'s.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -135,16 +136,10 @@ double rank_idf(struct rank *r, sqlite3_int64 n)
 
 struct rank *rank_register(sqlite3 *db, struct err *e)
 {
-	fts5_api *api = NULL;
+	fts5_api *api = db_fts5(db);
 	struct rank *r;
-	sqlite3_stmt *st;
 
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
-		sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
-	if (!api || api->iVersion < 2) {
+	if (!api) {
 		err_set(e, E_DATA, "this SQLite has no FTS5 to search with");
 		return NULL;
 	}

@@ -50,7 +50,7 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	      " participant_id);"
 	      "CREATE INDEX source_format ON source(format);",
 	/* 4: each passage's day key, for ranking's ties (filled below, with
-	 * the lengths, by lengths_update) */
+	 * the lengths, by lengths_rebuild) */
 	[3] = "CREATE TABLE passage_day (chunk INTEGER PRIMARY KEY, days BLOB NOT NULL);",
 };
 
@@ -103,7 +103,24 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_ATTR_CODING_ADD] =
 		"INSERT OR IGNORE INTO attr_coding(participant_id, key, code_id, rule)"
 		" VALUES (?1, ?2, ?3, ?4)",
+	[STMT_LENGTHS_GET] = "SELECT (SELECT lens FROM passage_len WHERE chunk = ?1),"
+		" (SELECT days FROM passage_day WHERE chunk = ?1)",
+	[STMT_LENGTHS_NEW_GET] = "SELECT lens, days FROM temp.lengths_new WHERE chunk = ?1",
+	[STMT_LENGTHS_NEW_PUT] = "INSERT OR REPLACE INTO temp.lengths_new VALUES (?1, ?2, ?3)",
 };
+
+fts5_api *db_fts5(sqlite3 *h)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	return api && api->iVersion >= 2 ? api : NULL;
+}
 
 int db_fail(struct db *db, struct err *e, const char *what)
 {
@@ -182,7 +199,7 @@ static int db_prepare_schema(struct db *db, struct err *e)
 		if (db_exec(db, "BEGIN", e))
 			return e->code;
 		if (db_exec(db, migrations[v], e) || db_exec(db, sql, e) ||
-		    (v + 1 == 4 && lengths_update(db, 0, e))) {
+		    (v + 1 == 4 && lengths_rebuild(db, e))) {
 			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 			return e->code;
 		}

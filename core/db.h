@@ -40,6 +40,9 @@ enum db_stmt {
 	STMT_TAG_RUN_COUNT,
 	STMT_TAG_RUN_LAST,
 	STMT_ATTR_CODING_ADD,
+	STMT_LENGTHS_GET,               /* core/lengths.c */
+	STMT_LENGTHS_NEW_GET,
+	STMT_LENGTHS_NEW_PUT,
 	STMT_COUNT
 };
 
@@ -61,6 +64,9 @@ void db_close(struct db *db);
 /* The statement `which`, reset and with bindings cleared. NULL and `e`
  * filled when it cannot be prepared. */
 sqlite3_stmt *db_stmt(struct db *db, enum db_stmt which, struct err *e);
+
+/* The connection's FTS5, NULL when SQLite has none. */
+fts5_api *db_fts5(sqlite3 *h);
 
 /* Runs SQL without results. */
 int db_exec(struct db *db, const char *sql, struct err *e);

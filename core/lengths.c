@@ -2,48 +2,92 @@
 
 #include "lengths.h"
 
-/* The first varint of an FTS5 docsize record: column 0's length. */
-static int docsize(const unsigned char *p, int n, sqlite3_int64 *out)
+static int count_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
 {
-	sqlite3_uint64 x = 0;
-	int i;
+	unsigned *n = ctx;
 
-	if (!p || n <= 0)
-		return 0;
-	/* SQLite's varint: 7 bits a byte, high bit set on all but the last;
-	 * a ninth byte gives all 8 */
-	for (i = 0; i < n && i < 9; i++) {
-		if (i == 8) {
-			x = (x << 8) | p[i];
-			break;
+	(void)tok;
+	(void)ntok;
+	(void)start;
+	(void)end;
+	/* as FTS5 counts a column's size: a token at the place of the one
+	 * before does not count, unless it is the first */
+	if (!(flags & FTS5_TOKEN_COLOCATED) || !*n)
+		(*n)++;
+	return *n >= CHUNK_UNKNOWN ? SQLITE_DONE : SQLITE_OK;
+}
+
+int tokens_open(struct tokens *t, sqlite3 *db, struct err *e)
+{
+	const char *args[] = FTS_TOKENIZER_ARGS;
+	fts5_api *api = db_fts5(db);
+	void *ud = NULL;
+
+	t->tok = NULL;
+	if (!api || api->xFindTokenizer(api, FTS_TOKENIZER, &ud, &t->api) ||
+	    t->api.xCreate(ud, args, (int)(sizeof(args) / sizeof(*args)), &t->tok))
+		return err_set(e, E_DATA, "this SQLite has no FTS5 %s tokenizer", FTS_TOKENIZER);
+	return 0;
+}
+
+unsigned tokens_count(struct tokens *t, const char *s, size_t n)
+{
+	unsigned count = 0;
+
+	if (n >= INT32_MAX)
+		return CHUNK_UNKNOWN;
+	t->api.xTokenize(t->tok, &count, FTS5_TOKENIZE_DOCUMENT, s, (int)n, count_token);
+	return count < CHUNK_UNKNOWN ? count : CHUNK_UNKNOWN;
+}
+
+void tokens_close(struct tokens *t)
+{
+	if (t->tok)
+		t->api.xDelete(t->tok);
+	t->tok = NULL;
+}
+
+int lengths_begin(struct lengths *w, struct db *db, struct err *e)
+{
+	w->db = db;
+	w->chunk = -1;
+	return db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS lengths_new(chunk INTEGER PRIMARY KEY,"
+		       " lens BLOB NOT NULL, days BLOB NOT NULL); DELETE FROM temp.lengths_new", e);
+}
+
+static void take(sqlite3_stmt *st, int col, unsigned char *data)
+{
+	if (sqlite3_column_bytes(st, col) == 2 * LENGTHS_PER_CHUNK)
+		memcpy(data, sqlite3_column_blob(st, col), 2 * LENGTHS_PER_CHUNK);
+	else
+		memset(data, 0xff, 2 * LENGTHS_PER_CHUNK);
+}
+
+/* The chunk as this batch left it, else as stored before, else unknown. */
+static int load(struct lengths *w, sqlite3_int64 chunk, struct err *e)
+{
+	static const enum db_stmt from[] = { STMT_LENGTHS_NEW_GET, STMT_LENGTHS_GET };
+
+	for (size_t k = 0; k < sizeof(from) / sizeof(*from); k++) {
+		sqlite3_stmt *st = db_stmt(w->db, from[k], e);
+		int step;
+
+		if (!st)
+			return e->code;
+		sqlite3_bind_int64(st, 1, chunk);
+		step = sqlite3_step(st);
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			return db_fail(w->db, e, "reading what ranking reads");
+		if (step == SQLITE_ROW) {
+			take(st, 0, w->lens);
+			take(st, 1, w->days);
 		}
-		x = (x << 7) | (p[i] & 0x7f);
-		if (!(p[i] & 0x80))
+		sqlite3_reset(st);
+		if (step == SQLITE_ROW)
 			break;
 	}
-	if (i == n)
-		return 0;   /* cut short */
-	*out = (sqlite3_int64)x;
-	return 1;
-}
-
-static int store_chunk(struct db *db, sqlite3_stmt *put, sqlite3_int64 chunk,
-		       const unsigned char *data, struct err *e)
-{
-	sqlite3_bind_int64(put, 1, chunk);
-	sqlite3_bind_blob(put, 2, data, 2 * LENGTHS_PER_CHUNK, SQLITE_STATIC);
-	return db_step_done(db, put, e, "storing what ranking reads");
-}
-
-/* A chunk begun before keeps its earlier passages; the rest unknown. */
-static void load_chunk(sqlite3_stmt *old, sqlite3_int64 chunk, unsigned char *data)
-{
-	memset(data, 0xff, 2 * LENGTHS_PER_CHUNK);
-	sqlite3_bind_int64(old, 1, chunk);
-	if (sqlite3_step(old) == SQLITE_ROW &&
-	    sqlite3_column_bytes(old, 0) == 2 * LENGTHS_PER_CHUNK)
-		memcpy(data, sqlite3_column_blob(old, 0), 2 * LENGTHS_PER_CHUNK);
-	sqlite3_reset(old);
+	w->chunk = chunk;
+	return 0;
 }
 
 static void put16(unsigned char *data, size_t i, unsigned v)
@@ -52,54 +96,73 @@ static void put16(unsigned char *data, size_t i, unsigned v)
 	data[2 * i + 1] = (unsigned char)(v >> 8);
 }
 
-int lengths_update(struct db *db, sqlite3_int64 from, struct err *e)
+static int flush(struct lengths *w, struct err *e)
 {
-	sqlite3_stmt *st[] = {
-		db_prepare(db, "SELECT lens FROM passage_len WHERE chunk = ?1", e),
-		db_prepare(db, "INSERT OR REPLACE INTO passage_len VALUES (?1, ?2)", e),
-		db_prepare(db, "SELECT days FROM passage_day WHERE chunk = ?1", e),
-		db_prepare(db, "INSERT OR REPLACE INTO passage_day VALUES (?1, ?2)", e),
-		db_prepare(db, "SELECT d.id, d.sz, p.date FROM passage_fts_docsize d"
-			   " LEFT JOIN passage p ON p.id = d.id WHERE d.id >= ?1 ORDER BY d.id", e),
-	};
-	enum { OLD_LENS, PUT_LENS, OLD_DAYS, PUT_DAYS, SIZES, NSTMT };
-	unsigned char lens[2 * LENGTHS_PER_CHUNK], days[2 * LENGTHS_PER_CHUNK];
-	sqlite3_int64 chunk = -1;
-	int rc = 0, step = SQLITE_DONE;
+	sqlite3_stmt *st;
 
-	for (int i = 0; i < NSTMT; i++)
-		if (!st[i])
-			rc = e->code;
-	if (rc)
-		goto out;
-	sqlite3_bind_int64(st[SIZES], 1, from);
-	while ((step = sqlite3_step(st[SIZES])) == SQLITE_ROW) {
-		sqlite3_int64 id = sqlite3_column_int64(st[SIZES], 0), n = CHUNK_UNKNOWN;
-		size_t i = (size_t)(id % LENGTHS_PER_CHUNK);
+	if (w->chunk < 0)
+		return 0;
+	if (!(st = db_stmt(w->db, STMT_LENGTHS_NEW_PUT, e)))
+		return e->code;
+	sqlite3_bind_int64(st, 1, w->chunk);
+	sqlite3_bind_blob(st, 2, w->lens, sizeof(w->lens), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, w->days, sizeof(w->days), SQLITE_STATIC);
+	w->chunk = -1;
+	return db_step_done(w->db, st, e, "storing what ranking reads");
+}
 
-		if (id / LENGTHS_PER_CHUNK != chunk) {
-			if (chunk >= 0 &&
-			    ((rc = store_chunk(db, st[PUT_LENS], chunk, lens, e)) ||
-			     (rc = store_chunk(db, st[PUT_DAYS], chunk, days, e))))
-				break;
-			chunk = id / LENGTHS_PER_CHUNK;
-			load_chunk(st[OLD_LENS], chunk, lens);
-			load_chunk(st[OLD_DAYS], chunk, days);
-		}
-		if (!docsize(sqlite3_column_blob(st[SIZES], 1), sqlite3_column_bytes(st[SIZES], 1), &n) ||
-		    n >= CHUNK_UNKNOWN || n < 0)
-			n = CHUNK_UNKNOWN;
-		put16(lens, i, (unsigned)n);
-		put16(days, i, day_key((const char *)sqlite3_column_text(st[SIZES], 2)));
+int lengths_put(struct lengths *w, sqlite3_int64 id, unsigned ntok, const char *date,
+		struct err *e)
+{
+	sqlite3_int64 chunk = id / LENGTHS_PER_CHUNK;
+	size_t i = (size_t)(id % LENGTHS_PER_CHUNK);
+
+	if (chunk != w->chunk && (flush(w, e) || load(w, chunk, e)))
+		return e->code;
+	put16(w->lens, i, ntok < CHUNK_UNKNOWN ? ntok : CHUNK_UNKNOWN);
+	put16(w->days, i, day_key(date));
+	return 0;
+}
+
+int lengths_finish(struct lengths *w, struct err *e)
+{
+	if (flush(w, e))
+		return e->code;
+	return db_exec(w->db, "INSERT OR REPLACE INTO passage_len SELECT chunk, lens"
+		       " FROM temp.lengths_new;"
+		       " INSERT OR REPLACE INTO passage_day SELECT chunk, days"
+		       " FROM temp.lengths_new;"
+		       " DELETE FROM temp.lengths_new", e);
+}
+
+int lengths_rebuild(struct db *db, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, text, date FROM passage ORDER BY id", e);
+	struct lengths w;
+	struct tokens t;
+	int rc, step = SQLITE_DONE;
+
+	if (!st)
+		return e->code;
+	if ((rc = tokens_open(&t, db->h, e))) {
+		sqlite3_finalize(st);
+		return rc;
 	}
+	if ((rc = lengths_begin(&w, db, e)))
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW &&
+	       !(rc = lengths_put(&w, sqlite3_column_int64(st, 0),
+				  tokens_count(&t, (const char *)sqlite3_column_text(st, 1),
+					       (size_t)sqlite3_column_bytes(st, 1)),
+				  (const char *)sqlite3_column_text(st, 2), e)))
+		;
 	if (!rc && step != SQLITE_DONE)
 		rc = db_fail(db, e, "reading passage lengths");
-	if (!rc && chunk >= 0 &&
-	    !(rc = store_chunk(db, st[PUT_LENS], chunk, lens, e)))
-		rc = store_chunk(db, st[PUT_DAYS], chunk, days, e);
+	if (!rc)
+		rc = lengths_finish(&w, e);
 out:
-	for (int i = 0; i < NSTMT; i++)
-		sqlite3_finalize(st[i]);
+	tokens_close(&t);
+	sqlite3_finalize(st);
 	return rc;
 }
 

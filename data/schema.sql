@@ -89,9 +89,13 @@ CREATE INDEX passage_date ON passage(date DESC, source_id, seq, interviewer,
 CREATE UNIQUE INDEX passage_platform ON passage(platform_id)
 	WHERE platform_id IS NOT NULL;
 
+-- No docsize table (columnsize = 0): what ranking reads of a passage's
+-- length is in passage_len, counted by ingest's workers with this
+-- tokenizer (core/lengths.h), and FTS5 spent a sixteenth of ingest's
+-- writing on its own copy. Databases made before keep theirs, unread.
 CREATE VIRTUAL TABLE passage_fts USING fts5(
 	text, content = 'passage', content_rowid = 'id',
-	tokenize = 'unicode61 remove_diacritics 2'
+	tokenize = 'unicode61 remove_diacritics 2', columnsize = 0
 );
 -- Ingest indexes a batch's new passages in one statement at its end (an
 -- insert trigger would make FTS5 flush its buffers row by row: ten times

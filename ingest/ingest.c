@@ -66,6 +66,7 @@ struct job {
 	int have_doc;
 	struct match *matches;      /* of every span, in span order */
 	size_t *first, *count;      /* per span: its matches */
+	unsigned *tokens;           /* per span: its length (core/lengths.h) */
 	size_t nmatches, amatches;
 };
 
@@ -88,6 +89,8 @@ struct ingest {
 	struct job *jobs;       /* window slots */
 	size_t window;
 	struct matcher *matchers;   /* one per worker */
+	struct tokens *tokens;      /* one per worker */
+	struct lengths lengths;
 	int keep_going;
 	struct paths *bad;
 	struct progress *prog;
@@ -346,7 +349,7 @@ static int store_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
 {
 	struct doc *d = &job->d;
 	const struct span *sp = &d->spans[i];
-	sqlite3_int64 pid = doc_pid;
+	sqlite3_int64 pid = doc_pid, id;
 	sqlite3_stmt *st;
 
 	if (sp->participant && participant(ing, sp->participant, &pid, e))
@@ -382,8 +385,10 @@ static int store_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
 		return 0;
 	}
 	ing->passages++;
-	return tagger_store(&ing->tagger, sqlite3_last_insert_rowid(ing->db->h),
-			    job->matches + job->first[i], job->count[i], e);
+	id = sqlite3_last_insert_rowid(ing->db->h);
+	if (lengths_put(&ing->lengths, id, job->tokens[i], sp->date ? sp->date : d->date, e))
+		return e->code;
+	return tagger_store(&ing->tagger, id, job->matches + job->first[i], job->count[i], e);
 }
 
 static int store_doc(struct ingest *ing, struct job *job, struct err *e)
@@ -547,21 +552,6 @@ static int index_text(struct ingest *ing, struct db *db, struct err *e)
 	return 0;
 }
 
-/* The lengths that ranking reads (core/lengths.h), for the batch's new
- * passages, once FTS5 has counted their tokens. */
-static int update_lengths(struct db *db, struct err *e)
-{
-	sqlite3_stmt *st = db_prepare(db, "SELECT id + 1 FROM ingest_mark", e);
-	sqlite3_int64 from = 0;
-
-	if (!st)
-		return e->code;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		from = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return lengths_update(db, from, e);
-}
-
 static int bulk_end(struct ingest *ing, struct db *db, struct err *e)
 {
 	if (!ing->bulk)
@@ -597,6 +587,7 @@ static void job_release(struct job *job)
 	free(job->matches);
 	free(job->first);
 	free(job->count);
+	free(job->tokens);
 	memset(job, 0, sizeof(*job));
 }
 
@@ -629,12 +620,15 @@ static void prepare(void *ctx, size_t i, int worker)
 	if (check_override(ing->cb, &job->d, &job->e))
 		goto out;
 
-	/* tag every span that is tagged */
+	/* count every span's tokens, tag every span that is tagged */
 	job->first = xcalloc(job->d.nspans, sizeof(*job->first));
 	job->count = xcalloc(job->d.nspans, sizeof(*job->count));
+	job->tokens = xcalloc(job->d.nspans, sizeof(*job->tokens));
 	for (size_t k = 0; k < job->d.nspans; k++) {
 		const struct span *sp = &job->d.spans[k];
 
+		job->tokens[k] = tokens_count(&ing->tokens[worker], job->d.text.data + sp->start,
+					      sp->end - sp->start);
 		job->first[k] = job->nmatches;
 		if (sp->untagged)
 			continue;
@@ -911,8 +905,14 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	ing.window = 2 * (size_t)o.threads + 2;
 	ing.jobs = xcalloc(ing.window, sizeof(*ing.jobs));
 	ing.matchers = xcalloc((size_t)o.threads, sizeof(*ing.matchers));
-	for (int t = 0; t < o.threads; t++)
+	ing.tokens = xcalloc((size_t)o.threads, sizeof(*ing.tokens));
+	for (int t = 0; t < o.threads; t++) {
 		matcher_init(&ing.matchers[t], &cb);
+		if ((rc = tokens_open(&ing.tokens[t], db.h, e)))
+			goto out;
+	}
+	if ((rc = lengths_begin(&ing.lengths, &db, e)))
+		goto out;
 	ing.keep_going = o.keep_going;
 	ing.bad = &bad;
 	ing.prog = &prog;
@@ -928,11 +928,12 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	 * sorts as much in memory as the page cache holds, on top of the
 	 * cache: with a smaller one the peak is 65 MB, not 97, on 100 MB of
 	 * sources, 72 MB, not 100, on 1 GB, and nothing is slower. */
-	if ((rc = db_exec(&db, "PRAGMA cache_size = " DB_SORT_CACHE_SIZE, e)) ||
+	if ((rc = lengths_finish(&ing.lengths, e)) ||
+	    (rc = db_exec(&db, "PRAGMA cache_size = " DB_SORT_CACHE_SIZE, e)) ||
 	    (rc = bulk_end(&ing, &db, e)))
 		goto out;
 	progress_show(&prog, "ingest: full-text indexing %ld passages", ing.passages);
-	if ((rc = index_text(&ing, &db, e)) || (rc = update_lengths(&db, e)) ||
+	if ((rc = index_text(&ing, &db, e)) ||
 	    (rc = tagger_finish(&ing.tagger, e)))
 		goto out;
 	progress_show(&prog, "ingest: attributing characters");
@@ -984,8 +985,11 @@ out:
 	for (size_t i = 0; ing.jobs && i < ing.window; i++)
 		job_release(&ing.jobs[i]);
 	free(ing.jobs);
-	for (int t = 0; ing.matchers && t < o.threads; t++)
+	for (int t = 0; ing.matchers && t < o.threads; t++) {
 		matcher_release(&ing.matchers[t]);
+		tokens_close(&ing.tokens[t]);
+	}
 	free(ing.matchers);
+	free(ing.tokens);
 	return rc;
 }
