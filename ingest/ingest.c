@@ -82,8 +82,7 @@ struct ingest {
 	FILE *report;           /* what is printed once committed (a temporary
 				   file: a line per file adds up) */
 	long added, unchanged, replaced, passages, duplicates;
-	char *last_name;        /* participant() cache, for one file */
-	sqlite3_int64 last_id;
+	struct name_slot *names;    /* participant()'s, NAME_SLOTS of them */
 	/* the pipeline */
 	char **files;
 	struct job *jobs;       /* window slots */
@@ -266,17 +265,35 @@ static int find_or_add(struct db *db, enum db_stmt find, enum db_stmt add,
 	return 0;
 }
 
-/* The participant named `name`, made on first sight. The last one is
- * remembered for the file being stored, as its passages mostly share one.
- * Outside a bulk load, each is noted in temp.touched_participant: the
- * ones attribution looks at again. */
+/*
+ * The participant named `name`, made on first sight. The batch remembers
+ * the names it has seen, a slot per hash (a later name takes the slot;
+ * fixed in size, so memory does not grow with the corpus): a file's
+ * passages mostly share one speaker, and authors post again and again,
+ * where looking a name up was the writer's busiest statement after its
+ * inserts. Ids do not change within a batch (participants are pruned at
+ * its end). Outside a bulk load, each is noted in
+ * temp.touched_participant on first sight: the ones attribution looks at
+ * again.
+ */
+#define NAME_SLOTS 65536
+
+struct name_slot {
+	char *name;
+	sqlite3_int64 id;
+};
+
 static int participant(struct ingest *ing, const char *name, sqlite3_int64 *id,
 		       struct err *e)
 {
+	struct name_slot *slot;
 	sqlite3_stmt *st;
 
-	if (ing->last_name && !strcmp(ing->last_name, name)) {
-		*id = ing->last_id;
+	if (!ing->names)
+		ing->names = xcalloc(NAME_SLOTS, sizeof(*ing->names));
+	slot = &ing->names[XXH3_64bits(name, strlen(name)) % NAME_SLOTS];
+	if (slot->name && !strcmp(slot->name, name)) {
+		*id = slot->id;
 		return 0;
 	}
 	if (find_or_add(ing->db, STMT_PARTICIPANT_FIND, STMT_PARTICIPANT_ADD, name, id, e))
@@ -288,9 +305,9 @@ static int participant(struct ingest *ing, const char *name, sqlite3_int64 *id,
 		if (db_step_done(ing->db, st, e, "storing a participant"))
 			return e->code;
 	}
-	free(ing->last_name);
-	ing->last_name = xstrdup(name);
-	ing->last_id = *id;
+	free(slot->name);
+	slot->name = xstrdup(name);
+	slot->id = *id;
 	return 0;
 }
 
@@ -659,8 +676,6 @@ static int store(void *ctx, size_t i)
 	progress_eta(ing->prog, "ingest", (double)ing->done_bytes, (double)ing->total_bytes,
 		     ing->passages, "%zu/%zu files, %.1f/%.1f MB", i + 1, ing->nfiles,
 		     (double)ing->done_bytes / 1048576, (double)ing->total_bytes / 1048576);
-	free(ing->last_name);
-	ing->last_name = NULL;
 	if (e->code)
 		goto bad;
 
@@ -980,7 +995,9 @@ out:
 	paths_release(&bad);
 	if (ing.report)
 		fclose(ing.report);
-	free(ing.last_name);
+	for (size_t i = 0; ing.names && i < NAME_SLOTS; i++)
+		free(ing.names[i].name);
+	free(ing.names);
 	free(o.interviewers);
 	for (size_t i = 0; ing.jobs && i < ing.window; i++)
 		job_release(&ing.jobs[i]);
