@@ -3,8 +3,11 @@
  * database inserted into a fresh FTS5 table with the sqlite3 library and
  * nothing else (one transaction, one prepared statement, WAL and the
  * page cache papercut uses). Prints the seconds the inserts took.
+ * With --index-only, into a contentless table (content=''): the index
+ * alone, without a copy of the texts, as papercut's passage_fts indexes
+ * texts its passage table holds.
  *
- *   floor-fts PAPERCUT.DB OUT.DB
+ *   floor-fts [--index-only] PAPERCUT.DB OUT.DB
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -28,9 +31,12 @@ int main(int argc, char **argv)
 	int *lens = NULL;
 	size_t n = 0, alloc = 0;
 	double t0;
+	int index_only = argc == 4 && !strcmp(argv[1], "--index-only");
 
+	argv += index_only;
+	argc -= index_only;
 	if (argc != 3) {
-		fputs("usage: floor-fts PAPERCUT.DB OUT.DB\n", stderr);
+		fputs("usage: floor-fts [--index-only] PAPERCUT.DB OUT.DB\n", stderr);
 		return 2;
 	}
 	if (sqlite3_open_v2(argv[1], &in, SQLITE_OPEN_READONLY, NULL) ||
@@ -54,8 +60,9 @@ int main(int argc, char **argv)
 	remove(argv[2]);
 	if (sqlite3_open(argv[2], &out) ||
 	    sqlite3_exec(out, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-			 " PRAGMA cache_size = -32768;"
-			 " CREATE VIRTUAL TABLE t USING fts5(text);", NULL, NULL, NULL) ||
+			 " PRAGMA cache_size = -32768;", NULL, NULL, NULL) ||
+	    sqlite3_exec(out, index_only ? "CREATE VIRTUAL TABLE t USING fts5(text, content = '')"
+			 : "CREATE VIRTUAL TABLE t USING fts5(text)", NULL, NULL, NULL) ||
 	    sqlite3_prepare_v2(out, "INSERT INTO t(text) VALUES (?1)", -1, &wr, NULL)) {
 		fprintf(stderr, "floor-fts: %s: %s\n", argv[2], sqlite3_errmsg(out));
 		return 1;
