@@ -366,6 +366,7 @@ static int store_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
 {
 	struct doc *d = &job->d;
 	const struct span *sp = &d->spans[i];
+	const char *date = sp->date ? sp->date : d->date;
 	sqlite3_int64 pid = doc_pid, id;
 	sqlite3_stmt *st;
 
@@ -388,7 +389,7 @@ static int store_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)end_char);
 	sqlite3_bind_text(st, 11, d->text.data + sp->start, (int)(sp->end - sp->start),
 			  SQLITE_STATIC);
-	db_bind_text(st, 12, sp->date ? sp->date : d->date);
+	db_bind_text(st, 12, date);
 	db_bind_text(st, 13, sp->location);
 	db_bind_text(st, 14, sp->context);
 	db_bind_text(st, 15, sp->platform_id);
@@ -403,7 +404,7 @@ static int store_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
 	}
 	ing->passages++;
 	id = sqlite3_last_insert_rowid(ing->db->h);
-	if (lengths_put(&ing->lengths, id, job->tokens[i], sp->date ? sp->date : d->date, e))
+	if (lengths_put(&ing->lengths, id, job->tokens[i], date, e))
 		return e->code;
 	return tagger_store(&ing->tagger, id, job->matches + job->first[i], job->count[i], e);
 }
