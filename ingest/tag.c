@@ -210,17 +210,17 @@ static int decide(struct db *db, sqlite3_stmt *upd, sqlite3_int64 id,
 
 int prune_participants(struct db *db, int touched, struct err *e)
 {
+	/* each participant probed in the participant indexes (NOT IN listed
+	 * every passage's participant in a temporary index first: 1.9 s, not
+	 * 0.8, at 6.5 M passages) */
+#define GONE " NOT EXISTS (SELECT 1 FROM passage WHERE participant_id = pt.id)" \
+	" AND NOT EXISTS (SELECT 1 FROM source WHERE participant_id = pt.id)"
 	static const char all_gone[] =
-		"CREATE TEMP TABLE prune_gone AS SELECT id FROM participant"
-		" WHERE id NOT IN (SELECT participant_id FROM passage"
-		" WHERE participant_id IS NOT NULL)"
-		" AND id NOT IN (SELECT participant_id FROM source"
-		" WHERE participant_id IS NOT NULL)";
+		"CREATE TEMP TABLE prune_gone AS SELECT id FROM participant pt WHERE" GONE;
 	static const char touched_gone[] =
 		"CREATE TEMP TABLE prune_gone AS SELECT id FROM participant pt"
-		" WHERE id IN temp.touched_participant"
-		" AND NOT EXISTS (SELECT 1 FROM passage WHERE participant_id = pt.id)"
-		" AND NOT EXISTS (SELECT 1 FROM source WHERE participant_id = pt.id)";
+		" WHERE id IN temp.touched_participant AND" GONE;
+#undef GONE
 
 	if (db_exec(db, touched ? touched_gone : all_gone, e))
 		return e->code;
