@@ -276,8 +276,11 @@ int attribute_participants(struct db *db, int touched, struct err *e)
 	buf_reset(&sql);
 	buf_adds(&sql, "SELECT participant_id, code_id, count(*) AS hits FROM (");
 	buf_adds(&sql, touched ? touched_hits : all_hits);
-	buf_adds(&sql, ") h JOIN participant pt ON pt.id = h.participant_id"
-		 " WHERE pt.override IS NULL GROUP BY 1, 2 ORDER BY 1, 2");
+	/* the few overridden ones listed once (joining each hit to its
+	 * participant for its override took a third of the time) */
+	buf_adds(&sql, ") h WHERE participant_id IS NOT NULL AND participant_id NOT IN"
+		 " (SELECT id FROM participant WHERE override IS NOT NULL)"
+		 " GROUP BY 1, 2 ORDER BY 1, 2");
 	q = rc ? NULL : db_prepare(db, sql.data, e);
 	buf_release(&sql);
 	if (rc)
