@@ -56,13 +56,8 @@ int pool_run(size_t n, int threads, size_t window,
 	struct worker *w;
 	int rc = 0, started = 0;
 
-	if (threads <= 1) {
-		for (size_t i = 0; i < n && !rc; i++) {
-			work(ctx, i, 0);
-			rc = done(ctx, i);
-		}
-		return rc;
-	}
+	if (threads < 1)
+		threads = 1;
 	p.finished = xcalloc(p.window, 1);
 	tid = xcalloc((size_t)threads, sizeof(*tid));
 	w = xcalloc((size_t)threads, sizeof(*w));
@@ -118,7 +113,7 @@ int pool_run(size_t n, int threads, size_t window,
 int pool_threads(void)
 {
 	const char *env = getenv("PAPERCUT_THREADS");
-	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN) - 1;
 
 	if (n < 1)
 		n = 1;

@@ -7,8 +7,9 @@
  * An ordered parallel map: work(ctx, i, worker) runs for i = 0..n-1 on
  * `threads` worker threads, at most `window` items ahead of the caller,
  * which gets done(ctx, i) for every item in order 0, 1, 2... on its own
- * thread (the one writer). With threads <= 1 everything runs in order on
- * the calling thread: the same results, by construction.
+ * thread (the one writer). One worker is a pipeline too; only when no
+ * thread can be started does everything run in order on the calling
+ * thread. The same results whatever the threads, by construction.
  *
  * work() writes its result where done() finds it (a slot i % window of
  * the caller's); it must not fail (it records its error in the slot).
@@ -20,8 +21,10 @@ int pool_run(size_t n, int threads, size_t window,
 	     void (*work)(void *ctx, size_t i, int worker),
 	     int (*done)(void *ctx, size_t i), void *ctx);
 
-/* Worker threads to use: $PAPERCUT_THREADS, else the online CPUs (at
- * most 8). */
+/* Worker threads to use: $PAPERCUT_THREADS, else the online CPUs but
+ * one, which the writer has (at least 1, at most 8). A worker that shares
+ * a core with the writer slows the whole pipeline down: the writer is its
+ * bottleneck (ingest), or near it (tag). */
 int pool_threads(void);
 
 #endif

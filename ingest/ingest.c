@@ -40,7 +40,8 @@ static const char ingest_help[] =
 	"  --max-line-length KB  refuse longer lines (default 8192)\n"
 	"  --max-entry-size MB   refuse zip entries that expand further (default 64)\n"
 	"  --threads N           read, parse and tag on N threads (default: the\n"
-	"                        CPUs); one writer stores, in the files' order\n"
+	"                        CPUs but one); one writer stores, in the files'\n"
+	"                        order\n"
 	"  --db FILE             database (default $PAPERCUT_DB or ./papercut.db)\n"
 	"  --codebook DIR        codebook (default $PAPERCUT_CODEBOOK or bundled)\n\n"
 	"Readers:\n";

@@ -1,0 +1,142 @@
+/* The ordered pool (core/pool.h): every item worked once and done in
+ * order, never more than the window ahead, on worker threads even when
+ * there is one; and how many workers it takes by default. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../core/pool.h"
+
+#define ITEMS 200
+
+struct run {
+	pthread_t caller;
+	pthread_mutex_t lock;
+	int worked[ITEMS];
+	size_t started_max;         /* the highest item begun */
+	size_t done_next;           /* the item done() expects */
+	size_t lead;                /* the furthest work() ran ahead of done() */
+	int off_caller;             /* work() ran on another thread */
+	int fail_at;                /* done() fails there; -1: never */
+};
+
+static void work(void *ctx, size_t i, int worker)
+{
+	struct run *r = ctx;
+
+	(void)worker;
+	pthread_mutex_lock(&r->lock);
+	r->worked[i]++;
+	if (i > r->started_max)
+		r->started_max = i;
+	if (i - r->done_next > r->lead)
+		r->lead = i - r->done_next;
+	if (!pthread_equal(pthread_self(), r->caller))
+		r->off_caller = 1;
+	pthread_mutex_unlock(&r->lock);
+}
+
+static int done(void *ctx, size_t i)
+{
+	struct run *r = ctx;
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	if (i != r->done_next)
+		rc = 99;    /* out of order */
+	else
+		rc = (int)i == r->fail_at ? 7 : 0;
+	r->done_next = i + 1;
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+static void test_pool_run(void **state)
+{
+	static const struct {
+		int threads;
+		size_t window;
+		int fail_at;
+	} cases[] = {
+		{ 1, 1, -1 },
+		{ 1, 4, -1 },       /* one worker: still beside the writer */
+		{ 2, 6, -1 },
+		{ 3, 8, -1 },
+		{ 3, 2, -1 },
+		{ 2, 6, 50 },       /* done() fails: the map stops there */
+	};
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
+		struct run r;
+		int rc;
+
+		memset(&r, 0, sizeof(r));
+		r.caller = pthread_self();
+		r.fail_at = cases[c].fail_at;
+		pthread_mutex_init(&r.lock, NULL);
+		rc = pool_run(ITEMS, cases[c].threads, cases[c].window, work, done, &r);
+		pthread_mutex_destroy(&r.lock);
+		if (cases[c].fail_at >= 0) {
+			if (rc != 7 || r.done_next != (size_t)cases[c].fail_at + 1)
+				fail_msg("case %zu: returned %d after %zu done, want 7 after %d",
+					 c, rc, r.done_next, cases[c].fail_at + 1);
+			if (r.started_max >= (size_t)cases[c].fail_at + 1 + cases[c].window)
+				fail_msg("case %zu: item %zu begun past the window", c, r.started_max);
+			continue;
+		}
+		if (rc || r.done_next != ITEMS)
+			fail_msg("case %zu: returned %d after %zu done", c, rc, r.done_next);
+		for (size_t i = 0; i < ITEMS; i++)
+			if (r.worked[i] != 1)
+				fail_msg("case %zu: item %zu worked %d times", c, i, r.worked[i]);
+		if (r.lead >= cases[c].window)
+			fail_msg("case %zu: work ran %zu ahead, window %zu", c, r.lead,
+				 cases[c].window);
+		if (!r.off_caller)
+			fail_msg("case %zu: every item worked on the writer's thread", c);
+	}
+}
+
+static void test_pool_threads(void **state)
+{
+	static const struct {
+		const char *env;
+		int want;
+	} cases[] = {
+		{ "3", 3 },
+		{ "1", 1 },
+		{ "0", 1 },
+		{ "-2", 1 },
+		{ "99", 8 },
+	};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = cpus - 1 < 1 ? 1 : cpus - 1 > 8 ? 8 : (int)cpus - 1;
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
+		setenv("PAPERCUT_THREADS", cases[c].env, 1);
+		if (pool_threads() != cases[c].want)
+			fail_msg("PAPERCUT_THREADS=%s: %d workers, want %d", cases[c].env,
+				 pool_threads(), cases[c].want);
+	}
+	/* the CPUs but the writer's */
+	unsetenv("PAPERCUT_THREADS");
+	assert_int_equal(pool_threads(), want);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pool_run),
+		cmocka_unit_test(test_pool_threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
