@@ -14,6 +14,7 @@
 #include "../core/pool.h"
 #include "../core/text.h"
 #include "doc.h"
+#include "fulltext.h"
 #include "readers.h"
 #include "tag.h"
 
@@ -97,6 +98,7 @@ struct ingest {
 	off_t done_bytes, total_bytes;
 	size_t nfiles;
 	int bulk;               /* secondary indexes dropped for the batch */
+	struct fulltext fulltext;   /* a first load's index, built beside */
 };
 
 
@@ -405,7 +407,9 @@ static int store_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
 	}
 	ing->passages++;
 	id = sqlite3_last_insert_rowid(ing->db->h);
-	if (lengths_put(&ing->lengths, id, job->tokens[i], date, e))
+	if (lengths_put(&ing->lengths, id, job->tokens[i], date, e) ||
+	    (ing->fulltext.active &&
+	     fulltext_add(&ing->fulltext, id, d->text.data + sp->start, sp->end - sp->start, e)))
 		return e->code;
 	return tagger_store(&ing->tagger, id, job->matches + job->first[i], job->count[i], e);
 }
@@ -539,8 +543,8 @@ static void bulk_finish(struct ingest *ing, struct db *db, int committed)
 	ing->bulk = 0;
 	db_exec(db, "PRAGMA journal_mode = WAL", &e);
 	err_clear(&e);
-	if (!committed)
-		return;
+	if (!committed || ing->fulltext.copied)
+		return;     /* the builder merged its index (fulltext.c) */
 	progress_show(ing->prog, "ingest: merging the full-text index");
 	if (db_exec(db, "INSERT INTO passage_fts(passage_fts) VALUES ('optimize')", &e))
 		fprintf(stderr, "papercut: note: the full-text index stays in pieces (%s);"
@@ -557,6 +561,13 @@ static void bulk_finish(struct ingest *ing, struct db *db, int committed)
  */
 static int index_text(struct ingest *ing, struct db *db, struct err *e)
 {
+	if (ing->fulltext.active) {
+		if (!ing->replaced)
+			return 0;   /* indexed beside, copied in before the commit */
+		/* a source stored twice in the batch: the builder has its old passages */
+		fulltext_end(&ing->fulltext, db);
+	}
+	progress_show(ing->prog, "ingest: full-text indexing %ld passages", ing->passages);
 	if (ing->bulk &&
 	    db_exec(db, "INSERT INTO passage_fts(passage_fts, rank) VALUES ('automerge', 0);"
 		    " INSERT INTO passage_fts(passage_fts, rank) VALUES ('crisismerge', 128)", e))
@@ -915,6 +926,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 			  " DELETE FROM touched_participant", e)) ||
 	    (rc = bulk_begin(&ing, &db, e)))
 		goto out;
+	if (ing.bulk)
+		fulltext_begin(&ing.fulltext, &db);
 	progress_start(&prog);
 	ing.files = files.v;
 	ing.nfiles = files.n;
@@ -945,11 +958,11 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	 * sorts as much in memory as the page cache holds, on top of the
 	 * cache: with a smaller one the peak is 65 MB, not 97, on 100 MB of
 	 * sources, 72 MB, not 100, on 1 GB, and nothing is slower. */
-	if ((rc = lengths_finish(&ing.lengths, e)) ||
+	if ((rc = fulltext_close(&ing.fulltext, e)) ||
+	    (rc = lengths_finish(&ing.lengths, e)) ||
 	    (rc = db_exec(&db, "PRAGMA cache_size = " DB_SORT_CACHE_SIZE, e)) ||
 	    (rc = bulk_end(&ing, &db, e)))
 		goto out;
-	progress_show(&prog, "ingest: full-text indexing %ld passages", ing.passages);
 	if ((rc = index_text(&ing, &db, e)) ||
 	    (rc = tagger_finish(&ing.tagger, e)))
 		goto out;
@@ -957,10 +970,15 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	if ((rc = attribute_participants(&db, !ing.bulk, e)) ||
 	    (rc = prune_participants(&db, !ing.bulk, e)))
 		goto out;
+	if (ing.fulltext.active)
+		progress_show(&prog, "ingest: copying the full-text index in");
+	if ((rc = fulltext_finish(&ing.fulltext, &db, e)))
+		goto out;
 	progress_show(&prog, "ingest: committing");
 	if ((rc = db_exec(&db, "COMMIT", e)))
 		goto out;
 	in_tx = 0;
+	fulltext_end(&ing.fulltext, &db);
 	bulk_finish(&ing, &db, 1);
 	progress_done(&prog);
 
@@ -988,6 +1006,7 @@ out:
 
 		db_exec(&db, "ROLLBACK", &ignore);
 	}
+	fulltext_end(&ing.fulltext, &db);
 	bulk_finish(&ing, &db, 0);
 	if (ing.db)
 		tagger_release(&ing.tagger);

@@ -36,6 +36,11 @@ PY
 )" agree
 }
 
+# one.db's full-text index set to flush every 64 KB (FTS5's hashsize), so
+# that its bulk load makes many segments to merge, in pages of 1000 bytes
+$PAPERCUT --db one.db search x >/dev/null
+sql one.db "INSERT INTO passage_fts(passage_fts, rank) VALUES ('hashsize', 65536);
+	INSERT INTO passage_fts(passage_fts, rank) VALUES ('pgsz', 1000)"
 $PAPERCUT --db one.db ingest --threads 1 --batch b corpus >/dev/null
 $PAPERCUT --db three.db ingest --threads 3 --batch b corpus >/dev/null
 # the same rows, ids and all, but for the clock's columns
@@ -56,10 +61,47 @@ check "journal" "$(sql one.db 'PRAGMA journal_mode')" wal
 check "indexes" "$(sql one.db "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema
 	WHERE type = 'index' AND tbl_name = 'passage' AND name NOT LIKE 'sqlite_%' ORDER BY name)")" \
 	"passage_date passage_participant passage_platform"
-# its full-text index merged into one segment, FTS5's own merging back on
-check "one segment" "$(sql one.db 'SELECT count(DISTINCT segid) FROM passage_fts_idx')" 1
-check "fts config" "$(sql one.db "SELECT group_concat(k || '=' || v, ' ') FROM (SELECT * FROM passage_fts_config
-	WHERE k IN ('automerge', 'crisismerge') ORDER BY k)")" "automerge=4 crisismerge=16"
+# Into an empty database: its full-text index built beside the writer, in
+# a scratch file of its own (ingest/fulltext.c), merged into one segment
+# and copied in; the index holds every passage's text and nothing else
+# (FTS5 checks it against the passages), the scratch file is gone, and
+# FTS5's own settings were never changed
+fts_checks() {
+	check "$1: one segment" "$(sql "$1" 'SELECT count(DISTINCT segid) FROM passage_fts_idx')" 1
+	check "$1: fts config" "$(sql "$1" "SELECT group_concat(k || '=' || v, ' ') FROM (SELECT * FROM passage_fts_config
+		WHERE k IN ('automerge', 'crisismerge') ORDER BY k)")" "$2"
+	sql "$1" "INSERT INTO passage_fts(passage_fts, rank) VALUES ('integrity-check', 1)" ||
+		fail "$1: full-text index and passages differ"
+	[ ! -e "$1-fulltext" ] || fail "$1: scratch index left"
+}
+fts_checks one.db ""
+check "settings kept" "$(sql one.db "SELECT max(length(block)) < 1100 FROM passage_fts_data WHERE id > 10")" 1
+# Into one that has passages: indexed by the writer, at the end, with
+# FTS5's merging off meanwhile and back on after; the same matches
+printf 'Ann: first words\n' >first.txt
+$PAPERCUT --db w.db ingest first.txt >/dev/null
+$PAPERCUT --db w.db ingest --batch b corpus >/dev/null
+fts_checks w.db "automerge=4 crisismerge=16"
+hits="SELECT s.path, p.seq FROM passage_fts f JOIN passage p ON p.id = f.rowid
+	JOIN source s ON s.id = p.source_id WHERE passage_fts MATCH 'hangs OR gdb OR \"no reactor\"' ORDER BY 1, 2"
+sql one.db "$hits" >a
+sql w.db "$hits" >b
+[ "$(wc -l <a)" -gt 100 ] || fail "few hits: $(wc -l <a)"
+test_cmp a b
+# every batch forgotten, the next load is a first one again: its index
+# replaces one that had passages and lost them
+$PAPERCUT --db w.db forget b >/dev/null
+$PAPERCUT --db w.db forget "$(sql w.db 'SELECT name FROM batch')" >/dev/null
+$PAPERCUT --db w.db ingest --batch again corpus >/dev/null
+fts_checks w.db "automerge=4 crisismerge=16"    # as its first bulk load left them
+sql w.db "$hits" >b
+test_cmp a b
+# a bad file at the end of a first load: nothing stored, nothing left
+cp -r corpus bad && printf 'Ann: \377\n' >bad/zzz.txt
+expect_fail 1 "papercut: bad/zzz.txt:1: invalid UTF-8 (byte 0xff at offset 5)" \
+	$PAPERCUT --db bad.db ingest bad
+check "nothing stored" "$(sql bad.db 'SELECT count(*) FROM passage_fts_data') $(sql bad.db 'SELECT count(*) FROM passage')" "2 0"
+[ ! -e bad.db-fulltext ] || fail "scratch index left after a bad batch"
 # and a second load, smaller than what is stored, is not
 $PAPERCUT --db one.db ingest "$FIXTURES/corpus" >/dev/null
 check "journal after" "$(sql one.db 'PRAGMA journal_mode')" wal
