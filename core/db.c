@@ -56,7 +56,7 @@ static const char *const migrations[SCHEMA_VERSION] = {
 
 static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_BATCH_FIND] = "SELECT id FROM batch WHERE name = ?1",
-	[STMT_BATCH_ADD] = "INSERT INTO batch(name) VALUES (?1)",
+	[STMT_BATCH_ADD] = "INSERT OR IGNORE INTO batch(name) VALUES (?1)",
 	[STMT_SOURCE_BY_HASH] = "SELECT id, path FROM source WHERE hash = ?1",
 	[STMT_SOURCE_BY_PATH] = "SELECT id FROM source WHERE path = ?1",
 	[STMT_SOURCE_TOUCH] = "INSERT OR IGNORE INTO temp.touched_participant"
@@ -75,7 +75,7 @@ static const char *const stmt_sql[STMT_COUNT] = {
 		"UPDATE source SET interviewers = json_insert(interviewers, '$[#]', ?2)"
 		" WHERE id = ?1",
 	[STMT_PARTICIPANT_FIND] = "SELECT id FROM participant WHERE name = ?1",
-	[STMT_PARTICIPANT_ADD] = "INSERT INTO participant(name) VALUES (?1)",
+	[STMT_PARTICIPANT_ADD] = "INSERT OR IGNORE INTO participant(name) VALUES (?1)",
 	[STMT_PARTICIPANT_TOUCH] =
 		"INSERT OR IGNORE INTO temp.touched_participant VALUES (?1)",
 	[STMT_PARTICIPANT_OVERRIDE] =

@@ -245,26 +245,37 @@ static int load(const struct ingest *ing, struct job *job, struct buf *raw,
 	return err_set(e, E_DATA, "%s: empty file (only white space)", path);
 }
 
-static int find_or_add(struct db *db, enum db_stmt find, enum db_stmt add,
+/*
+ * The id of the row named `name`, made if there is none: added first
+ * (INSERT OR IGNORE), looked up only when it was there. A name the
+ * writer has not seen in the batch is mostly new (a survey's
+ * respondents, a feed's authors): one statement, where a lookup that
+ * missed and then an insert went down the name index twice.
+ */
+static int add_or_find(struct db *db, enum db_stmt add, enum db_stmt find,
 		       const char *name, sqlite3_int64 *id, struct err *e)
 {
-	sqlite3_stmt *st = db_stmt(db, find, e);
+	sqlite3_stmt *st = db_stmt(db, add, e);
 
 	if (!st)
 		return e->code;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		return 0;
-	}
-	sqlite3_reset(st);
-	if (!(st = db_stmt(db, add, e)))
-		return e->code;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 	if (db_step_done(db, st, e, "storing a name"))
 		return e->code;
-	*id = sqlite3_last_insert_rowid(db->h);
+	if (sqlite3_changes(db->h)) {
+		*id = sqlite3_last_insert_rowid(db->h);
+		return 0;
+	}
+	if (!(st = db_stmt(db, find, e)))
+		return e->code;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_fail(db, e, "looking a name up");
+		sqlite3_reset(st);
+		return e->code;
+	}
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
 	return 0;
 }
 
@@ -299,7 +310,7 @@ static int participant(struct ingest *ing, const char *name, sqlite3_int64 *id,
 		*id = slot->id;
 		return 0;
 	}
-	if (find_or_add(ing->db, STMT_PARTICIPANT_FIND, STMT_PARTICIPANT_ADD, name, id, e))
+	if (add_or_find(ing->db, STMT_PARTICIPANT_ADD, STMT_PARTICIPANT_FIND, name, id, e))
 		return e->code;
 	if (!ing->bulk) {
 		if (!(st = db_stmt(ing->db, STMT_PARTICIPANT_TOUCH, e)))
@@ -423,7 +434,7 @@ static int store_doc(struct ingest *ing, struct job *job, struct err *e)
 	size_t chars = 0, at = 0;
 
 	if (!ing->batch_id &&
-	    find_or_add(ing->db, STMT_BATCH_FIND, STMT_BATCH_ADD, ing->batch_name,
+	    add_or_find(ing->db, STMT_BATCH_ADD, STMT_BATCH_FIND, ing->batch_name,
 			&ing->batch_id, e))
 		return e->code;
 	if (store_participant(ing, d, &pid, e) || store_attrs(ing, d, pid, e))
