@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -93,6 +94,12 @@ int main(int argc, char **argv)
 	struct err e = ERR_INIT;
 	int i = 1, rc;
 
+	/* SQLite counts every allocation under one process-wide mutex, for
+	 * sqlite3_memory_used() and heap limits papercut never asks for; in
+	 * ingest the writer, the full-text builder and the workers'
+	 * tokenizers all allocate through it: 0.89 of the time at 160 MB
+	 * without. Before SQLite initialises, as it must be. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	/* global options, before the command */
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
