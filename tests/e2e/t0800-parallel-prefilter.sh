@@ -96,6 +96,17 @@ $PAPERCUT --db w.db ingest --batch again corpus >/dev/null
 fts_checks w.db "automerge=4 crisismerge=16"    # as its first bulk load left them
 sql w.db "$hits" >b
 test_cmp a b
+# where the scratch file cannot be made (a directory has its name), the
+# writer indexes the load itself, and leaves the directory be
+mkdir fb.db-fulltext
+$PAPERCUT --db fb.db ingest --batch b corpus >/dev/null
+check "fallback: fts config" "$(sql fb.db "SELECT group_concat(k || '=' || v, ' ') FROM (SELECT * FROM passage_fts_config
+	WHERE k IN ('automerge', 'crisismerge') ORDER BY k)")" "automerge=4 crisismerge=16"
+sql fb.db "INSERT INTO passage_fts(passage_fts, rank) VALUES ('integrity-check', 1)" ||
+	fail "fallback: full-text index and passages differ"
+[ -d fb.db-fulltext ] || fail "fallback: the directory is gone"
+sql fb.db "$hits" >b
+test_cmp a b
 # a bad file at the end of a first load: nothing stored, nothing left
 cp -r corpus bad && printf 'Ann: \377\n' >bad/zzz.txt
 expect_fail 1 "papercut: bad/zzz.txt:1: invalid UTF-8 (byte 0xff at offset 5)" \
