@@ -152,11 +152,9 @@ void fulltext_begin(struct fulltext *ft, struct db *db)
 		fulltext_end(ft, db);   /* the batch indexes its texts itself */
 		return;
 	}
-	/* While files come in, the builder takes only what the writer and
-	 * the workers leave of the cores: sharing them cost the writer more
-	 * than the index saved it (0.94-0.99 of the time at 160 MB, not
-	 * 0.90-0.92). fulltext_close() lifts this for the last merge. */
-	pthread_setschedparam(ft->thread, SCHED_IDLE, &(struct sched_param){ 0 });
+	/* An ordinary thread: at SCHED_IDLE it left the writer more of the
+	 * cores (1-7 % at 160 MB), but a busy machine would starve it, and
+	 * an unprivileged process cannot lift that again. */
 	ft->active = 1;
 }
 
@@ -213,7 +211,6 @@ int fulltext_close(struct fulltext *ft, struct err *e)
 	ft->closed = 1;
 	pthread_cond_broadcast(&ft->cond);
 	pthread_mutex_unlock(&ft->lock);
-	pthread_setschedparam(ft->thread, SCHED_OTHER, &(struct sched_param){ 0 });
 	return 0;
 }
 
