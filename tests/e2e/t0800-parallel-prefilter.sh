@@ -96,6 +96,11 @@ $PAPERCUT --db w.db ingest --batch again corpus >/dev/null
 fts_checks w.db "automerge=4 crisismerge=16"    # as its first bulk load left them
 sql w.db "$hits" >b
 test_cmp a b
+# a scratch file a killed ingest left behind is no obstacle to the next
+# first load, and is gone after it
+printf 'not a database' >s.db-fulltext
+$PAPERCUT --db s.db ingest --batch b corpus >/dev/null
+fts_checks s.db ""
 # where the scratch file cannot be made (a directory has its name), the
 # writer indexes the load itself, and leaves the directory be
 mkdir fb.db-fulltext
