@@ -189,14 +189,19 @@ int fulltext_add(struct fulltext *ft, sqlite3_int64 id, const char *text, size_t
 	return ft->fill.len >= FULLTEXT_BLOCK ? hand_over(ft, e) : 0;
 }
 
-/* Stops the builder: after what it has (closed 1) or at once (2). */
-static void stop(struct fulltext *ft, int how)
+/* No more passages: the builder ends after what it has (1) or at once (2). */
+static void set_closed(struct fulltext *ft, int how)
 {
 	pthread_mutex_lock(&ft->lock);
 	if (ft->closed < how)
 		ft->closed = how;
 	pthread_cond_broadcast(&ft->cond);
 	pthread_mutex_unlock(&ft->lock);
+}
+
+static void stop(struct fulltext *ft, int how)
+{
+	set_closed(ft, how);
 	pthread_join(ft->thread, NULL);
 	ft->active = 0;
 }
@@ -207,10 +212,7 @@ int fulltext_close(struct fulltext *ft, struct err *e)
 		return 0;
 	if (ft->fill.len && hand_over(ft, e))
 		return e->code;
-	pthread_mutex_lock(&ft->lock);
-	ft->closed = 1;
-	pthread_cond_broadcast(&ft->cond);
-	pthread_mutex_unlock(&ft->lock);
+	set_closed(ft, 1);
 	return 0;
 }
 
