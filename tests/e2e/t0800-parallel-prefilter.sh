@@ -66,12 +66,18 @@ check "indexes" "$(sql one.db "SELECT group_concat(name, ' ') FROM (SELECT name 
 # and copied in; the index holds every passage's text and nothing else
 # (FTS5 checks it against the passages), the scratch file is gone, and
 # FTS5's own settings were never changed
-fts_checks() {
-	check "$1: one segment" "$(sql "$1" 'SELECT count(DISTINCT segid) FROM passage_fts_idx')" 1
-	check "$1: fts config" "$(sql "$1" "SELECT group_concat(k || '=' || v, ' ') FROM (SELECT * FROM passage_fts_config
-		WHERE k IN ('automerge', 'crisismerge') ORDER BY k)")" "$2"
+fts_config() {
+	sql "$1" "SELECT group_concat(k || '=' || v, ' ') FROM (SELECT * FROM passage_fts_config
+		WHERE k IN ('automerge', 'crisismerge') ORDER BY k)"
+}
+fts_agrees() {
 	sql "$1" "INSERT INTO passage_fts(passage_fts, rank) VALUES ('integrity-check', 1)" ||
 		fail "$1: full-text index and passages differ"
+}
+fts_checks() {
+	check "$1: one segment" "$(sql "$1" 'SELECT count(DISTINCT segid) FROM passage_fts_idx')" 1
+	check "$1: fts config" "$(fts_config "$1")" "$2"
+	fts_agrees "$1"
 	[ ! -e "$1-fulltext" ] || fail "$1: scratch index left"
 }
 fts_checks one.db ""
@@ -105,10 +111,8 @@ fts_checks s.db ""
 # writer indexes the load itself, and leaves the directory be
 mkdir fb.db-fulltext
 $PAPERCUT --db fb.db ingest --batch b corpus >/dev/null
-check "fallback: fts config" "$(sql fb.db "SELECT group_concat(k || '=' || v, ' ') FROM (SELECT * FROM passage_fts_config
-	WHERE k IN ('automerge', 'crisismerge') ORDER BY k)")" "automerge=4 crisismerge=16"
-sql fb.db "INSERT INTO passage_fts(passage_fts, rank) VALUES ('integrity-check', 1)" ||
-	fail "fallback: full-text index and passages differ"
+check "fallback: fts config" "$(fts_config fb.db)" "automerge=4 crisismerge=16"
+fts_agrees fb.db
 [ -d fb.db-fulltext ] || fail "fallback: the directory is gone"
 sql fb.db "$hits" >b
 test_cmp a b
