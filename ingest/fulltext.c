@@ -89,8 +89,8 @@ static void *build(void *arg)
 
 /*
  * Opens the scratch database as passage_fts is: its CREATE statement and
- * its settings (FTS5's pgsz, hashsize...), then no merging until the
- * last passage (as the writer indexes a bulk load).
+ * its settings (FTS5's pgsz, hashsize...), then merging as a bulk load
+ * does (FTS_BULK_MERGE) until the last passage.
  */
 static int scratch_open(struct fulltext *ft, struct db *db, const char *create)
 {
@@ -104,8 +104,8 @@ static int scratch_open(struct fulltext *ft, struct db *db, const char *create)
 	    sqlite3_exec(ft->h, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
 			 " PRAGMA cache_size = -4096", NULL, NULL, NULL) ||
 	    sqlite3_exec(ft->h, create, NULL, NULL, NULL) ||
-	    !(get = db_prepare(db, "SELECT k, v FROM passage_fts_config WHERE k <> 'version'"
-			       " UNION ALL VALUES ('automerge', 0), ('crisismerge', 128)", &ignore)) ||
+	    !(get = db_prepare(db, "SELECT k, v FROM passage_fts_config WHERE k <> 'version'",
+			       &ignore)) ||
 	    sqlite3_prepare_v2(ft->h, "INSERT INTO passage_fts(passage_fts, rank) VALUES (?1, ?2)",
 			       -1, &set, NULL))
 		goto out;
@@ -116,7 +116,7 @@ static int scratch_open(struct fulltext *ft, struct db *db, const char *create)
 			goto out;
 		sqlite3_reset(set);
 	}
-	rc = 0;
+	rc = sqlite3_exec(ft->h, FTS_BULK_MERGE, NULL, NULL, NULL) ? -1 : 0;
 out:
 	sqlite3_finalize(get);
 	sqlite3_finalize(set);

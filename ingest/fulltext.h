@@ -24,6 +24,16 @@
  * Only a first load: an index that holds passages cannot take another's
  * segments. The scratch file is gone once the batch ends, stored or not.
  */
+/*
+ * FTS5's merging while a bulk load is indexed: none but a level that
+ * reaches 128 segments (a gigabyte makes about 250; FTS5 allows 2000),
+ * as the load is merged whole at its end. The writer's index and the
+ * builder's both.
+ */
+#define FTS_BULK_MERGE \
+	"INSERT INTO passage_fts(passage_fts, rank) VALUES ('automerge', 0);" \
+	" INSERT INTO passage_fts(passage_fts, rank) VALUES ('crisismerge', 128)"
+
 struct fulltext {
 	int active;             /* a builder is running for this batch */
 	char *path;             /* the scratch database */
