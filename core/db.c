@@ -84,15 +84,12 @@ static const char *const stmt_sql[STMT_COUNT] = {
 		"INSERT INTO participant_attr(participant_id, key, value)"
 		" VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET value = ?3",
 	[STMT_PASSAGE_ADD] =
-		"INSERT OR IGNORE INTO passage(source_id, seq, participant_id, speaker,"
-		" interviewer, line, start_byte, end_byte, start_char,"
-		" end_char, text, date, location, context, platform_id, url,"
-		" parent_id, tagged)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		" ?14, ?15, ?16, ?17, ?18)",
+		"INSERT OR IGNORE INTO passage(" PASSAGE_ROWS ")"
+		" SELECT * FROM passage_rows",
+	[STMT_PASSAGE_IDS] =
+		"SELECT seq, id FROM passage WHERE source_id = ?1 AND seq BETWEEN ?2 AND ?3",
 	[STMT_CODING_ADD] =
-		"INSERT INTO coding(passage_id, code_id, rule, start_byte,"
-		" end_byte, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		"INSERT INTO coding(" CODING_ROWS ") SELECT * FROM coding_rows",
 	[STMT_TAG_RUN_ADD] =
 		"INSERT INTO tag_run(codebook_hash, codebook_dir) VALUES (?1, ?2)",
 	[STMT_TAG_RUN_COUNT] =

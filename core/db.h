@@ -13,6 +13,13 @@
  * in memory again (ingest after its files are stored). */
 #define DB_SORT_CACHE_SIZE "-12288"
 
+/* The columns of the rows ingest and tag store a few hundred at a time
+ * (core/feed.h), in the order they are fed. */
+#define PASSAGE_ROWS "source_id, seq, participant_id, speaker, interviewer," \
+	" line, start_byte, end_byte, start_char, end_char, text, date," \
+	" location, context, platform_id, url, parent_id, tagged"
+#define CODING_ROWS "passage_id, code_id, rule, start_byte, end_byte, run_id"
+
 /*
  * Statements every stage may run more than once, prepared on first use
  * and kept until db_close() (as SQLite keeps aStmt[] indexed by an enum).
@@ -34,8 +41,9 @@ enum db_stmt {
 	STMT_PARTICIPANT_TOUCH,
 	STMT_PARTICIPANT_OVERRIDE,
 	STMT_ATTR_SET,
-	STMT_PASSAGE_ADD,
-	STMT_CODING_ADD,
+	STMT_PASSAGE_ADD,               /* from passage_rows (core/feed.h) */
+	STMT_PASSAGE_IDS,
+	STMT_CODING_ADD,                /* from coding_rows */
 	STMT_TAG_RUN_ADD,
 	STMT_TAG_RUN_COUNT,
 	STMT_TAG_RUN_LAST,

@@ -9,6 +9,7 @@
 
 #include "../core/buf.h"
 #include "../core/cli.h"
+#include "../core/feed.h"
 #include "../core/lengths.h"
 #include "../core/mem.h"
 #include "../core/pool.h"
@@ -92,6 +93,8 @@ struct ingest {
 	struct matcher *matchers;   /* one per worker */
 	struct tokens *tokens;      /* one per worker */
 	struct lengths lengths;
+	struct feed rows;           /* passages not yet stored */
+	sqlite3_int64 *ids;         /* theirs once stored, 0: not stored */
 	int keep_going;
 	struct paths *bad;
 	struct progress *prog;
@@ -374,55 +377,98 @@ static int store_attrs(struct ingest *ing, struct doc *d, sqlite3_int64 doc_pid,
 	return 0;
 }
 
-static int store_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
-			 sqlite3_int64 doc_pid, size_t i, size_t start_char,
-			 size_t end_char, struct err *e)
+/* Passages are stored this many at a time (a long survey's rows in
+ * turns: what is held is borrowed from its document, not copied). */
+#define INGEST_ROWS 256
+
+/*
+ * Stores the passages held in ing->rows, spans first.. of the job's
+ * document, and what goes with each. A passage is not stored when a post
+ * with its platform id was (OR IGNORE): when all were, their ids are the
+ * last one's and those before it, else they are looked up.
+ */
+static int store_passages(struct ingest *ing, struct job *job, sqlite3_int64 sid,
+			  size_t first, struct err *e)
+{
+	struct doc *d = &job->d;
+	size_t n = feed_rows(&ing->rows);
+	sqlite3_int64 last;
+	sqlite3_stmt *st;
+
+	if (!n)
+		return 0;
+	if (feed_flush(&ing->rows, ing->db, STMT_PASSAGE_ADD, "storing a passage", e))
+		return e->code;
+	last = sqlite3_last_insert_rowid(ing->db->h);
+	for (size_t k = 0; k < n; k++)
+		ing->ids[k] = last - (sqlite3_int64)(n - 1 - k);
+	if ((size_t)sqlite3_changes(ing->db->h) != n) {
+		memset(ing->ids, 0, n * sizeof(*ing->ids));
+		if (!(st = db_stmt(ing->db, STMT_PASSAGE_IDS, e)))
+			return e->code;
+		sqlite3_bind_int64(st, 1, sid);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)first + 1);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)(first + n));
+		while (sqlite3_step(st) == SQLITE_ROW)
+			ing->ids[sqlite3_column_int64(st, 0) - 1 - (sqlite3_int64)first] =
+				sqlite3_column_int64(st, 1);
+		sqlite3_reset(st);
+	}
+	for (size_t k = 0; k < n; k++) {
+		size_t i = first + k;
+		const struct span *sp = &d->spans[i];
+
+		if (!ing->ids[k]) {
+			ing->duplicates++;  /* a post stored before, from another file */
+			continue;
+		}
+		ing->passages++;
+		if (lengths_put(&ing->lengths, ing->ids[k], job->tokens[i],
+				sp->date ? sp->date : d->date, e) ||
+		    (ing->fulltext.active &&
+		     fulltext_add(&ing->fulltext, ing->ids[k], d->text.data + sp->start,
+				  sp->end - sp->start, e)) ||
+		    tagger_store(&ing->tagger, ing->ids[k], job->matches + job->first[i],
+				 job->count[i], e))
+			return e->code;
+	}
+	return 0;
+}
+
+/* Adds span i of the job's document to the passages ing->rows holds. */
+static int feed_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
+			sqlite3_int64 doc_pid, size_t i, size_t start_char,
+			size_t end_char, struct err *e)
 {
 	struct doc *d = &job->d;
 	const struct span *sp = &d->spans[i];
-	const char *date = sp->date ? sp->date : d->date;
-	sqlite3_int64 pid = doc_pid, id;
-	sqlite3_stmt *st;
+	struct feed *f = &ing->rows;
+	sqlite3_int64 pid = doc_pid;
 
 	if (sp->participant && participant(ing, sp->participant, &pid, e))
 		return e->code;
-	if (!(st = db_stmt(ing->db, STMT_PASSAGE_ADD, e)))
-		return e->code;
-	sqlite3_bind_int64(st, 1, sid);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
+	feed_int(f, sid);
+	feed_int(f, (sqlite3_int64)i + 1);
 	if (sp->interviewer || !pid)
-		sqlite3_bind_null(st, 3);
+		feed_null(f);
 	else
-		sqlite3_bind_int64(st, 3, pid);
-	db_bind_text(st, 4, sp->speaker);
-	sqlite3_bind_int(st, 5, sp->interviewer);
-	sqlite3_bind_int(st, 6, sp->line);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)sp->start);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)sp->end);
-	sqlite3_bind_int64(st, 9, (sqlite3_int64)start_char);
-	sqlite3_bind_int64(st, 10, (sqlite3_int64)end_char);
-	sqlite3_bind_text(st, 11, d->text.data + sp->start, (int)(sp->end - sp->start),
-			  SQLITE_STATIC);
-	db_bind_text(st, 12, date);
-	db_bind_text(st, 13, sp->location);
-	db_bind_text(st, 14, sp->context);
-	db_bind_text(st, 15, sp->platform_id);
-	db_bind_text(st, 16, sp->url);
-	db_bind_text(st, 17, sp->parent);
-	sqlite3_bind_int(st, 18, !sp->untagged);
-	if (db_step_done(ing->db, st, e, "storing a passage"))
-		return e->code;
-	if (!sqlite3_changes(ing->db->h)) {
-		ing->duplicates++;  /* a post stored before, from another file */
-		return 0;
-	}
-	ing->passages++;
-	id = sqlite3_last_insert_rowid(ing->db->h);
-	if (lengths_put(&ing->lengths, id, job->tokens[i], date, e) ||
-	    (ing->fulltext.active &&
-	     fulltext_add(&ing->fulltext, id, d->text.data + sp->start, sp->end - sp->start, e)))
-		return e->code;
-	return tagger_store(&ing->tagger, id, job->matches + job->first[i], job->count[i], e);
+		feed_int(f, pid);
+	feed_str(f, sp->speaker);
+	feed_int(f, sp->interviewer);
+	feed_int(f, sp->line);
+	feed_int(f, (sqlite3_int64)sp->start);
+	feed_int(f, (sqlite3_int64)sp->end);
+	feed_int(f, (sqlite3_int64)start_char);
+	feed_int(f, (sqlite3_int64)end_char);
+	feed_text(f, d->text.data + sp->start, sp->end - sp->start);
+	feed_str(f, sp->date ? sp->date : d->date);
+	feed_str(f, sp->location);
+	feed_str(f, sp->context);
+	feed_str(f, sp->platform_id);
+	feed_str(f, sp->url);
+	feed_str(f, sp->parent);
+	feed_int(f, !sp->untagged);
+	return 0;
 }
 
 static int store_doc(struct ingest *ing, struct job *job, struct err *e)
@@ -482,10 +528,13 @@ static int store_doc(struct ingest *ing, struct job *job, struct err *e)
 		chars += utf8_chars(d->text.data + sp->start, sp->end - sp->start);
 		end_char = chars;
 		at = sp->end;
-		if (store_passage(ing, job, sid, pid, i, start_char, end_char, e))
+		if (feed_passage(ing, job, sid, pid, i, start_char, end_char, e))
+			return e->code;
+		if (feed_full(&ing->rows) &&
+		    store_passages(ing, job, sid, i + 1 - feed_rows(&ing->rows), e))
 			return e->code;
 	}
-	return 0;
+	return store_passages(ing, job, sid, d->nspans - feed_rows(&ing->rows), e);
 }
 
 /*
@@ -950,8 +999,10 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 		if ((rc = tokens_open(&ing.tokens[t], db.h, e)))
 			goto out;
 	}
-	if ((rc = lengths_begin(&ing.lengths, &db, e)))
+	if ((rc = lengths_begin(&ing.lengths, &db, e)) ||
+	    (rc = feed_open(&ing.rows, &db, "passage_rows", PASSAGE_ROWS, INGEST_ROWS, e)))
 		goto out;
+	ing.ids = xcalloc(INGEST_ROWS, sizeof(*ing.ids));
 	ing.keep_going = o.keep_going;
 	ing.bad = &bad;
 	ing.prog = &prog;
@@ -967,13 +1018,13 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	 * sorts as much in memory as the page cache holds, on top of the
 	 * cache: with a smaller one the peak is 65 MB, not 97, on 100 MB of
 	 * sources, 72 MB, not 100, on 1 GB, and nothing is slower. */
-	if ((rc = fulltext_close(&ing.fulltext, e)) ||
+	if ((rc = tagger_finish(&ing.tagger, e)) ||
+	    (rc = fulltext_close(&ing.fulltext, e)) ||
 	    (rc = lengths_finish(&ing.lengths, e)) ||
 	    (rc = db_exec(&db, "PRAGMA cache_size = " DB_SORT_CACHE_SIZE, e)) ||
 	    (rc = bulk_end(&ing, &db, e)))
 		goto out;
-	if ((rc = index_text(&ing, &db, e)) ||
-	    (rc = tagger_finish(&ing.tagger, e)))
+	if ((rc = index_text(&ing, &db, e)))
 		goto out;
 	progress_show(&prog, "ingest: attributing characters");
 	if ((rc = attribute_participants(&db, !ing.bulk, e)) ||
@@ -1019,6 +1070,8 @@ out:
 	bulk_finish(&ing, &db, 0);
 	if (ing.db)
 		tagger_release(&ing.tagger);
+	feed_close(&ing.rows);
+	free(ing.ids);
 	db_close(&db);
 	codebook_release(&cb);
 	paths_release(&files);

@@ -75,6 +75,8 @@ int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
 	t->cb = cb;
 	matcher_init(&t->m, cb);
 	t->out = xcalloc(cb->n, sizeof(*t->out));
+	if (feed_open(&t->rows, db, "coding_rows", CODING_ROWS, TAGGER_ROWS, e))
+		return e->code;
 
 	if (!(st = db_stmt(db, STMT_TAG_RUN_LAST, e)))
 		return e->code;
@@ -105,19 +107,16 @@ int tagger_store(struct tagger *t, sqlite3_int64 passage_id, const struct match 
 {
 	t->passages++;
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *st = db_stmt(t->db, STMT_CODING_ADD, e);
-
-		if (!st)
-			return e->code;
-		sqlite3_bind_int64(st, 1, passage_id);
-		sqlite3_bind_text(st, 2, t->cb->codes[m[i].code].id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, m[i].rule->where, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)m[i].start);
-		sqlite3_bind_int64(st, 5, (sqlite3_int64)m[i].end);
-		sqlite3_bind_int64(st, 6, t->run_id);
-		if (db_step_done(t->db, st, e, "storing a coding"))
-			return e->code;
+		feed_int(&t->rows, passage_id);
+		feed_str(&t->rows, t->cb->codes[m[i].code].id);
+		feed_str(&t->rows, m[i].rule->where);
+		feed_int(&t->rows, (sqlite3_int64)m[i].start);
+		feed_int(&t->rows, (sqlite3_int64)m[i].end);
+		feed_int(&t->rows, t->run_id);
 		t->codings++;
+		if (feed_full(&t->rows) &&
+		    feed_flush(&t->rows, t->db, STMT_CODING_ADD, "storing a coding", e))
+			return e->code;
 	}
 	return 0;
 }
@@ -154,9 +153,10 @@ int tagger_attr(struct tagger *t, sqlite3_int64 participant_id, const char *key,
 
 int tagger_finish(struct tagger *t, struct err *e)
 {
-	sqlite3_stmt *st = db_stmt(t->db, STMT_TAG_RUN_COUNT, e);
+	sqlite3_stmt *st;
 
-	if (!st)
+	if (feed_flush(&t->rows, t->db, STMT_CODING_ADD, "storing a coding", e) ||
+	    !(st = db_stmt(t->db, STMT_TAG_RUN_COUNT, e)))
 		return e->code;
 	sqlite3_bind_int64(st, 1, t->run_id);
 	sqlite3_bind_int64(st, 2, t->passages);
@@ -167,6 +167,7 @@ int tagger_finish(struct tagger *t, struct err *e)
 void tagger_release(struct tagger *t)
 {
 	matcher_release(&t->m);
+	feed_close(&t->rows);
 	free(t->out);
 	t->out = NULL;
 }

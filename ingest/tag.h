@@ -6,6 +6,7 @@
 #include "../core/codebook.h"
 #include "../core/db.h"
 #include "../core/err.h"
+#include "../core/feed.h"
 
 /* Loads the codebook the command line chose: --codebook, else
  * $PAPERCUT_CODEBOOK, else the bundled one. */
@@ -18,6 +19,7 @@ struct tagger {
 	const struct codebook *cb;
 	struct matcher m;
 	struct match *out;
+	struct feed rows;       /* codings not yet stored */
 	sqlite3_int64 run_id;
 	long passages, codings;
 	int codebook_changed;   /* stored codings came from another codebook */
@@ -30,6 +32,9 @@ struct tagger {
  */
 int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
 		 int fresh, struct err *e);
+/* Codings are stored TAGGER_ROWS at a time; tagger_finish() stores the
+ * rest, and nothing reads the coding table before it. */
+#define TAGGER_ROWS 1024
 int tagger_tag(struct tagger *t, sqlite3_int64 passage_id, const char *text,
 	       size_t len, struct err *e);
 /* Stores codings already found (by codebook_match elsewhere, as workers

@@ -36,6 +36,29 @@ added      twarc      f/twarc.jsonl (4 passages, 1 stored before)
 batch 'formats': 12 added, 0 replaced, 0 unchanged, 0 rejected; 30 passages (1 posts stored before, not again)
 OUT
 test_cmp want out
+# a post stored before (twarc's third) is skipped in the middle of its
+# file: every coding is on its own passage, as tagging them again finds
+codings() {
+	sql t.db "SELECT s.path, p.seq, c.code_id, substr(p.text, c.start_byte + 1,
+		c.end_byte - c.start_byte) FROM coding c JOIN passage p ON p.id = c.passage_id
+		JOIN source s ON s.id = p.source_id ORDER BY 1, 2, 3"
+}
+codings >ingested
+check "twarc after the skipped post" "$(grep "twarc.jsonl|4" ingested)" "f/twarc.jsonl|4|hang-debugging|task hangs"
+$PAPERCUT --db t.db tag >/dev/null
+codings >tagged
+test_cmp ingested tagged
+
+# more turns than ingest stores at a time (256): every group's codings on
+# its own passages
+awk 'BEGIN { for (i = 1; i <= 600; i++)
+	printf "P%d: turn %d%s\n", i % 7, i, i % 5 ? "." : ", and the task hangs." }' >long.txt
+$PAPERCUT --db long.db ingest long.txt >/dev/null
+check "long: passages" "$(sql long.db "SELECT count(*), min(seq), max(seq) FROM passage")" "600|1|600"
+check "long: codings" "$(sql long.db "SELECT count(*), sum(p.seq % 5 = 0),
+	sum(p.text LIKE 'turn ' || p.seq || ', and the task hangs.') FROM coding c
+	JOIN passage p ON p.id = c.passage_id WHERE c.code_id = 'hang-debugging'")" "120|120|120"
+
 $PAPERCUT --db t.db ingest --batch mapped --map text=body,author=author,date=created,id=id,url=link m/posts.csv >/dev/null
 $PAPERCUT --db t.db ingest --batch mapped --mapping m/custom.ini m/custom.csv >/dev/null
 
