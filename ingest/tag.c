@@ -74,7 +74,6 @@ int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
 	t->db = db;
 	t->cb = cb;
 	matcher_init(&t->m, cb);
-	t->out = xcalloc(cb->n, sizeof(*t->out));
 	if (feed_open(&t->rows, db, "coding_rows", CODING_ROWS, TAGGER_ROWS, e))
 		return e->code;
 
@@ -121,14 +120,6 @@ int tagger_store(struct tagger *t, sqlite3_int64 passage_id, const struct match 
 	return 0;
 }
 
-int tagger_tag(struct tagger *t, sqlite3_int64 passage_id, const char *text,
-	       size_t len, struct err *e)
-{
-	size_t n = codebook_match(t->cb, &t->m, text, len, t->out);
-
-	return tagger_store(t, passage_id, t->out, n, e);
-}
-
 int tagger_attr(struct tagger *t, sqlite3_int64 participant_id, const char *key,
 		const char *value, struct err *e)
 {
@@ -168,8 +159,6 @@ void tagger_release(struct tagger *t)
 {
 	matcher_release(&t->m);
 	feed_close(&t->rows);
-	free(t->out);
-	t->out = NULL;
 }
 
 struct hits {
@@ -547,7 +536,7 @@ out:
 	free(c.conns);
 	free(c.reads);
 	free(c.matchers);
-	if (t.out)
+	if (t.db)
 		tagger_release(&t);
 	db_close(&db);
 	codebook_release(&cb);

@@ -18,7 +18,6 @@ struct tagger {
 	struct db *db;
 	const struct codebook *cb;
 	struct matcher m;
-	struct match *out;
 	struct feed rows;       /* codings not yet stored */
 	sqlite3_int64 run_id;
 	long passages, codings;
@@ -35,8 +34,6 @@ int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
 /* Codings are stored TAGGER_ROWS at a time; tagger_finish() stores the
  * rest, and nothing reads the coding table before it. */
 #define TAGGER_ROWS 1024
-int tagger_tag(struct tagger *t, sqlite3_int64 passage_id, const char *text,
-	       size_t len, struct err *e);
 /* Stores codings already found (by codebook_match elsewhere, as workers
  * do) for passage `passage_id`. */
 int tagger_store(struct tagger *t, sqlite3_int64 passage_id, const struct match *m,
