@@ -539,15 +539,17 @@ static int store_doc(struct ingest *ing, struct job *job, struct err *e)
 
 /*
  * A batch that adds more passages than the database holds is stored
- * faster without the passage indexes that only reads use: they are built
- * again, sorted, at its end (inserting into them row by row, in random
- * order, is what slows a large batch down once they outgrow the cache).
+ * faster without the indexes that only reads use: they are built again,
+ * sorted, at its end (inserting into them row by row, in random order,
+ * is what slows a large batch down once they outgrow the cache; codings
+ * by code too at 1 GB, where the load took 0.95 of the time without).
  * Inside the batch's transaction, so a failure puts them back as well.
  */
 #define BYTES_PER_PASSAGE 160   /* about, in the formats papercut reads */
 
 static const char bulk_indexes[] =
 	"CREATE INDEX passage_participant ON passage(participant_id);"
+	"CREATE INDEX coding_code ON coding(code_id, passage_id);"
 	"CREATE INDEX passage_date ON passage(date DESC, source_id, seq, interviewer,"
 	" participant_id);";
 
@@ -581,7 +583,7 @@ static int bulk_begin(struct ingest *ing, struct db *db, struct err *e)
 	if (!ing->bulk)
 		return 0;
 	return db_exec(db, "DROP INDEX IF EXISTS passage_participant;"
-		       " DROP INDEX IF EXISTS passage_date", e);
+		       " DROP INDEX IF EXISTS passage_date; DROP INDEX IF EXISTS coding_code", e);
 }
 
 /*

@@ -59,8 +59,8 @@ done
 # indexes are built at the end and which goes back to WAL after
 check "journal" "$(sql one.db 'PRAGMA journal_mode')" wal
 check "indexes" "$(sql one.db "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema
-	WHERE type = 'index' AND tbl_name = 'passage' AND name NOT LIKE 'sqlite_%' ORDER BY name)")" \
-	"passage_date passage_participant passage_platform"
+	WHERE type = 'index' AND tbl_name IN ('passage', 'coding') AND name NOT LIKE 'sqlite_%'
+	ORDER BY name)")" "coding_code passage_date passage_participant passage_platform"
 # Into an empty database: its full-text index built beside the writer, in
 # a scratch file of its own (ingest/fulltext.c), merged into one segment
 # and copied in; the index holds every passage's text and nothing else
@@ -122,6 +122,10 @@ expect_fail 1 "papercut: bad/zzz.txt:1: invalid UTF-8 (byte 0xff at offset 5)" \
 	$PAPERCUT --db bad.db ingest bad
 check "nothing stored" "$(sql bad.db 'SELECT count(*) FROM passage_fts_data') $(sql bad.db 'SELECT count(*) FROM passage')" "2 0"
 [ ! -e bad.db-fulltext ] || fail "scratch index left after a bad batch"
+$PAPERCUT --db made.db batches >/dev/null     # a new database, as made
+sqlite3 made.db .schema >a
+sqlite3 bad.db .schema >b
+test_cmp a b    # the indexes the load dropped are back
 # and a second load, smaller than what is stored, is not
 $PAPERCUT --db one.db ingest "$FIXTURES/corpus" >/dev/null
 check "journal after" "$(sql one.db 'PRAGMA journal_mode')" wal
