@@ -377,8 +377,8 @@ static int store_attrs(struct ingest *ing, struct doc *d, sqlite3_int64 doc_pid,
 	return 0;
 }
 
-/* Passages are stored this many at a time (a long survey's rows in
- * turns: what is held is borrowed from its document, not copied). */
+/* Passages are stored this many at a time: a long survey's in turns, so
+ * that what is held stays small (its text is the document's, borrowed). */
 #define INGEST_ROWS 256
 
 /*
@@ -394,6 +394,7 @@ static int store_passages(struct ingest *ing, struct job *job, sqlite3_int64 sid
 	size_t n = feed_rows(&ing->rows);
 	sqlite3_int64 last;
 	sqlite3_stmt *st;
+	int step;
 
 	if (!n)
 		return 0;
@@ -409,10 +410,14 @@ static int store_passages(struct ingest *ing, struct job *job, sqlite3_int64 sid
 		sqlite3_bind_int64(st, 1, sid);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)first + 1);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)(first + n));
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while ((step = sqlite3_step(st)) == SQLITE_ROW)
 			ing->ids[sqlite3_column_int64(st, 0) - 1 - (sqlite3_int64)first] =
 				sqlite3_column_int64(st, 1);
+		if (step != SQLITE_DONE)
+			db_fail(ing->db, e, "storing a passage");
 		sqlite3_reset(st);
+		if (e->code)
+			return e->code;
 	}
 	for (size_t k = 0; k < n; k++) {
 		size_t i = first + k;
