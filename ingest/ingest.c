@@ -16,6 +16,7 @@
 #include "../core/text.h"
 #include "doc.h"
 #include "fulltext.h"
+#include "names.h"
 #include "readers.h"
 #include "tag.h"
 
@@ -85,7 +86,7 @@ struct ingest {
 	FILE *report;           /* what is printed once committed (a temporary
 				   file: a line per file adds up) */
 	long added, unchanged, replaced, passages, duplicates;
-	struct name_slot *names;    /* participant()'s, NAME_SLOTS of them */
+	struct names names;         /* participant()'s */
 	/* the pipeline */
 	char **files;
 	struct job *jobs;       /* window slots */
@@ -282,37 +283,22 @@ static int add_or_find(struct db *db, enum db_stmt add, enum db_stmt find,
 	return 0;
 }
 
+#define NAME_SETS 32768     /* 65,536 names remembered: 4 MB at most */
+
 /*
- * The participant named `name`, made on first sight. The batch remembers
- * the names it has seen, a slot per hash (a later name takes the slot;
- * fixed in size, so memory does not grow with the corpus): a file's
- * passages mostly share one speaker, and authors post again and again,
- * where looking a name up was the writer's busiest statement after its
- * inserts. Ids do not change within a batch (participants are pruned at
- * its end). Outside a bulk load, each is noted in
+ * The participant named `name`, made on first sight and remembered
+ * (ingest/names.h). Ids do not change within a batch (participants are
+ * pruned at its end). Outside a bulk load, each is noted in
  * temp.touched_participant on first sight: the ones attribution looks at
  * again.
  */
-#define NAME_SLOTS 65536
-
-struct name_slot {
-	char *name;
-	sqlite3_int64 id;
-};
-
 static int participant(struct ingest *ing, const char *name, sqlite3_int64 *id,
 		       struct err *e)
 {
-	struct name_slot *slot;
 	sqlite3_stmt *st;
 
-	if (!ing->names)
-		ing->names = xcalloc(NAME_SLOTS, sizeof(*ing->names));
-	slot = &ing->names[XXH3_64bits(name, strlen(name)) % NAME_SLOTS];
-	if (slot->name && !strcmp(slot->name, name)) {
-		*id = slot->id;
+	if (names_get(&ing->names, name, id))
 		return 0;
-	}
 	if (add_or_find(ing->db, STMT_PARTICIPANT_ADD, STMT_PARTICIPANT_FIND, name, id, e))
 		return e->code;
 	if (!ing->bulk) {
@@ -322,9 +308,7 @@ static int participant(struct ingest *ing, const char *name, sqlite3_int64 *id,
 		if (db_step_done(ing->db, st, e, "storing a participant"))
 			return e->code;
 	}
-	free(slot->name);
-	slot->name = xstrdup(name);
-	slot->id = *id;
+	names_put(&ing->names, name, *id);
 	return 0;
 }
 
@@ -1010,6 +994,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	    (rc = feed_open(&ing.rows, &db, "passage_rows", PASSAGE_ROWS, INGEST_ROWS, e)))
 		goto out;
 	ing.ids = xcalloc(INGEST_ROWS, sizeof(*ing.ids));
+	names_init(&ing.names, NAME_SETS);
 	ing.keep_going = o.keep_going;
 	ing.bad = &bad;
 	ing.prog = &prog;
@@ -1087,9 +1072,7 @@ out:
 	paths_release(&bad);
 	if (ing.report)
 		fclose(ing.report);
-	for (size_t i = 0; ing.names && i < NAME_SLOTS; i++)
-		free(ing.names[i].name);
-	free(ing.names);
+	names_release(&ing.names);
 	free(o.interviewers);
 	for (size_t i = 0; ing.jobs && i < ing.window; i++)
 		job_release(&ing.jobs[i]);

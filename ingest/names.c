@@ -1,0 +1,52 @@
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "../core/mem.h"
+#include "names.h"
+
+void names_init(struct names *n, size_t nsets)
+{
+	n->nsets = nsets;
+	n->slots = xcalloc(2 * nsets, sizeof(*n->slots));
+}
+
+void names_release(struct names *n)
+{
+	for (size_t i = 0; n->slots && i < 2 * n->nsets; i++)
+		free(n->slots[i].name);
+	free(n->slots);
+	memset(n, 0, sizeof(*n));
+}
+
+static struct name_slot *set_of(struct names *n, const char *name)
+{
+	return &n->slots[2 * (XXH3_64bits(name, strlen(name)) % n->nsets)];
+}
+
+int names_get(struct names *n, const char *name, sqlite3_int64 *id)
+{
+	struct name_slot *set = set_of(n, name);
+
+	for (struct name_slot *slot = set; slot < set + 2; slot++)
+		if (slot->name && !strcmp(slot->name, name)) {
+			*id = slot->id;
+			slot->uses += slot->uses < UINT_MAX;
+			return 1;
+		}
+	return 0;
+}
+
+void names_put(struct names *n, const char *name, sqlite3_int64 id)
+{
+	struct name_slot *set = set_of(n, name);
+	struct name_slot *slot = set[1].uses < set[0].uses ? &set[1] : &set[0];
+
+	set[0].uses /= 2;
+	set[1].uses /= 2;
+	free(slot->name);
+	slot->name = xstrdup(name);
+	slot->id = id;
+	slot->uses = 0;
+}
