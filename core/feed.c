@@ -104,7 +104,8 @@ static int feed_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 		sqlite3_result_int64(ctx, cell->v.i);
 		break;
 	case FEED_TEXT:
-		sqlite3_result_text(ctx, cell->v.s, cell->len, SQLITE_STATIC);
+		/* longer than SQLite takes: SQLITE_TOOBIG, the statement's error */
+		sqlite3_result_text64(ctx, cell->v.s, cell->len, SQLITE_STATIC, SQLITE_UTF8);
 		break;
 	case FEED_NULL:
 		break;   /* a column's result is NULL unless set */
@@ -192,7 +193,7 @@ void feed_text(struct feed *f, const char *s, size_t len)
 	}
 	cell = feed_cell(f, FEED_TEXT);
 	cell->v.s = s;
-	cell->len = (int)len;
+	cell->len = len;
 }
 
 void feed_str(struct feed *f, const char *s)

@@ -23,7 +23,7 @@ enum feed_type { FEED_NULL, FEED_INT, FEED_TEXT };
 
 struct feed_cell {
 	enum feed_type type;
-	int len;
+	sqlite3_uint64 len;
 	union {
 		sqlite3_int64 i;
 		const char *s;

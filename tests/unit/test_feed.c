@@ -138,6 +138,27 @@ static void test_failed_flush(void **state)
 	assert_string_equal(rows(&x->db, "coding"), "3 send r 30 34 1;");
 }
 
+/* A text longer than SQLite takes: the statement's error, nothing read
+ * past what was given. */
+static void test_too_long(void **state)
+{
+	struct fixture *x = *state;
+	struct err e = ERR_INIT;
+	char rule[200];
+
+	memset(rule, 'r', sizeof(rule));        /* not NUL-terminated */
+	feed_coding(&x->f, 1, "pin", rule, 3);
+	assert_int_equal(feed_flush(&x->f, &x->db, STMT_CODING_ADD, "storing a coding", &e), 0);
+	/* the statement made, SQLite told to take 100 bytes a value at most */
+	sqlite3_limit(x->db.h, SQLITE_LIMIT_LENGTH, 100);
+	feed_coding(&x->f, 2, "pin", rule, sizeof(rule));
+	assert_int_equal(feed_flush(&x->f, &x->db, STMT_CODING_ADD, "storing a coding", &e),
+			 E_DATA);
+	assert_non_null(strstr(e.msg, "storing a coding"));
+	assert_non_null(strstr(e.msg, "string or blob too big"));
+	assert_string_equal(rows(&x->db, "coding"), "1 pin rrr 10 14 1;");
+}
+
 static void test_closed(void **state)
 {
 	struct fixture *x = *state;
@@ -155,6 +176,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rows_as_fed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed, setup, teardown),
 	};
 
