@@ -397,11 +397,12 @@ static int store_passages(struct ingest *ing, struct job *job, sqlite3_int64 sid
 		while ((step = sqlite3_step(st)) == SQLITE_ROW)
 			ing->ids[sqlite3_column_int64(st, 0) - 1 - (sqlite3_int64)first] =
 				sqlite3_column_int64(st, 1);
-		if (step != SQLITE_DONE)
+		if (step != SQLITE_DONE) {
 			db_fail(ing->db, e, "storing a passage");
-		sqlite3_reset(st);
-		if (e->code)
+			sqlite3_reset(st);
 			return e->code;
+		}
+		sqlite3_reset(st);
 	}
 	for (size_t k = 0; k < n; k++) {
 		size_t i = first + k;
