@@ -244,11 +244,13 @@ int fulltext_finish(struct fulltext *ft, struct db *db, struct err *e)
 			      " AND name IN ('passage_fts_data', 'passage_fts_idx',"
 			      " 'passage_fts_docsize')", e)))
 		return e->code;
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		buf_addf(&sql, "DELETE FROM main.%1$s; INSERT INTO main.%1$s SELECT * FROM fulltext.%1$s;",
 			 db_col_text(st, 0));
+	if (rc != SQLITE_DONE)
+		db_fail(db, e, "copying the full-text index");
 	sqlite3_finalize(st);
-	if (!db_exec(db, sql.data, e))
+	if (!e->code && !db_exec(db, sql.data, e))
 		ft->copied = 1;
 	buf_release(&sql);
 	return e->code;
