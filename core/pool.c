@@ -73,16 +73,20 @@ int pool_run(size_t n, int threads, size_t window,
 	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		pthread_mutex_lock(&p.lock);
-		if (!started && !p.finished[i % p.window]) {
-			/* no thread could start: work here */
+		/* while item i is not ready, the caller works as a worker would */
+		while (!p.finished[i % p.window]) {
+			size_t j = p.next;
+
+			if (j >= n || j >= i + p.window) {
+				pthread_cond_wait(&p.has_done, &p.lock);
+				continue;
+			}
+			p.next++;
 			pthread_mutex_unlock(&p.lock);
-			work(ctx, i, 0);
+			work(ctx, j, threads);
 			pthread_mutex_lock(&p.lock);
-			p.next = i + 1;
-			p.finished[i % p.window] = 1;
+			p.finished[j % p.window] = 1;
 		}
-		while (!p.finished[i % p.window])
-			pthread_cond_wait(&p.has_done, &p.lock);
 		p.finished[i % p.window] = 0;
 		pthread_mutex_unlock(&p.lock);
 

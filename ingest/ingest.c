@@ -922,7 +922,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	struct paths files = { 0 }, bad = { 0 };
 	struct progress prog = { 0 };
 	char date[16];
-	int rc = 0, in_tx = 0;
+	int rc = 0, in_tx = 0, nctx = 0;
 
 	codebook_init(&cb);
 	today(date, sizeof(date));
@@ -983,10 +983,11 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	ing.nfiles = files.n;
 	ing.total_bytes = files.bytes;
 	ing.window = 2 * (size_t)o.threads + 2;
+	nctx = o.threads + 1;     /* the writer prepares files too (core/pool.h) */
 	ing.jobs = xcalloc(ing.window, sizeof(*ing.jobs));
-	ing.matchers = xcalloc((size_t)o.threads, sizeof(*ing.matchers));
-	ing.tokens = xcalloc((size_t)o.threads, sizeof(*ing.tokens));
-	for (int t = 0; t < o.threads; t++) {
+	ing.matchers = xcalloc((size_t)nctx, sizeof(*ing.matchers));
+	ing.tokens = xcalloc((size_t)nctx, sizeof(*ing.tokens));
+	for (int t = 0; t < nctx; t++) {
 		matcher_init(&ing.matchers[t], &cb);
 		if ((rc = tokens_open(&ing.tokens[t], db.h, e)))
 			goto out;
@@ -1078,7 +1079,7 @@ out:
 	for (size_t i = 0; ing.jobs && i < ing.window; i++)
 		job_release(&ing.jobs[i]);
 	free(ing.jobs);
-	for (int t = 0; ing.matchers && t < o.threads; t++) {
+	for (int t = 0; ing.matchers && t < nctx; t++) {
 		matcher_release(&ing.matchers[t]);
 		tokens_close(&ing.tokens[t]);
 	}

@@ -487,11 +487,11 @@ int cmd_tag(int argc, char **argv, struct err *e)
 	c.threads = o.threads;
 	c.window = 2 * (size_t)o.threads + 2;
 	c.jobs = xcalloc(c.window, sizeof(*c.jobs));
-	c.conns = xcalloc((size_t)o.threads, sizeof(*c.conns));
-	c.reads = xcalloc((size_t)o.threads, sizeof(*c.reads));
-	c.matchers = xcalloc((size_t)o.threads, sizeof(*c.matchers));
+	c.conns = xcalloc((size_t)o.threads + 1, sizeof(*c.conns));
+	c.reads = xcalloc((size_t)o.threads + 1, sizeof(*c.reads));
+	c.matchers = xcalloc((size_t)o.threads + 1, sizeof(*c.matchers));
 	c.prog = &prog;
-	for (int w = 0; w < o.threads; w++) {
+	for (int w = 0; w <= o.threads; w++) {     /* the writer tags chunks too */
 		matcher_init(&c.matchers[w], &cb);
 		c.matchers[w].plain = o.plain;
 	}
@@ -521,7 +521,7 @@ out:
 
 		db_exec(&db, "ROLLBACK", &ignore);
 	}
-	for (int w = 0; c.conns && w < o.threads; w++) {
+	for (int w = 0; c.conns && w <= o.threads; w++) {
 		sqlite3_finalize(c.reads[w]);
 		sqlite3_close(c.conns[w]);
 		matcher_release(&c.matchers[w]);
