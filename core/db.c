@@ -90,6 +90,8 @@ static const char *const stmt_sql[STMT_COUNT] = {
 		"SELECT seq, id FROM passage WHERE source_id = ?1 AND seq BETWEEN ?2 AND ?3",
 	[STMT_CODING_ADD] =
 		"INSERT INTO coding(" CODING_ROWS ") SELECT * FROM coding_rows",
+	[STMT_HIT_ADD] =
+		"INSERT INTO temp.attribution_hit SELECT * FROM hit_rows",
 	[STMT_TAG_RUN_ADD] =
 		"INSERT INTO tag_run(codebook_hash, codebook_dir) VALUES (?1, ?2)",
 	[STMT_TAG_RUN_COUNT] =

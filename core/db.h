@@ -44,6 +44,7 @@ enum db_stmt {
 	STMT_PASSAGE_ADD,               /* from passage_rows (core/feed.h) */
 	STMT_PASSAGE_IDS,
 	STMT_CODING_ADD,                /* from coding_rows */
+	STMT_HIT_ADD,                   /* from hit_rows (ingest/tag.h) */
 	STMT_TAG_RUN_ADD,
 	STMT_TAG_RUN_COUNT,
 	STMT_TAG_RUN_LAST,

@@ -111,7 +111,7 @@ int cmd_forget(int argc, char **argv, struct err *e)
 	/* sources, passages (and their index rows), codings: by cascade */
 	if ((rc = db_step_done(&db, st, e, "forgetting a batch")) ||
 	    (rc = prune_participants(&db, 0, e)) ||
-	    (rc = attribute_participants(&db, 0, e)) || (rc = db_exec(&db, "COMMIT", e)))
+	    (rc = attribute_participants(&db, ATTRIBUTE_ALL, e)) || (rc = db_exec(&db, "COMMIT", e)))
 		goto out;
 	in_tx = 0;
 	printf("forgot batch '%s': %d files, %d passages\n", argv[optind], files, passages);

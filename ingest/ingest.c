@@ -96,12 +96,14 @@ struct ingest {
 	struct lengths lengths;
 	struct feed rows;           /* passages not yet stored */
 	sqlite3_int64 *ids;         /* theirs once stored, 0: not stored */
+	sqlite3_int64 *pids;        /* their participants', 0: none's or an interviewer's */
 	int keep_going;
 	struct paths *bad;
 	struct progress *prog;
 	off_t done_bytes, total_bytes;
 	size_t nfiles;
 	int bulk;               /* secondary indexes dropped for the batch */
+	int first;              /* into a database with no passages */
 	struct fulltext fulltext;   /* a first load's index, built beside */
 };
 
@@ -418,8 +420,8 @@ static int store_passages(struct ingest *ing, struct job *job, sqlite3_int64 sid
 		    (ing->fulltext.active &&
 		     fulltext_add(&ing->fulltext, ing->ids[k], d->text.data + sp->start,
 				  sp->end - sp->start, e)) ||
-		    tagger_store(&ing->tagger, ing->ids[k], job->matches + job->first[i],
-				 job->count[i], e))
+		    tagger_store(&ing->tagger, ing->ids[k], ing->pids[k],
+				 job->matches + job->first[i], job->count[i], e))
 			return e->code;
 	}
 	return 0;
@@ -437,6 +439,7 @@ static int feed_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
 
 	if (sp->participant && participant(ing, sp->participant, &pid, e))
 		return e->code;
+	ing->pids[feed_rows(f)] = sp->interviewer ? 0 : pid;
 	feed_int(f, sid);
 	feed_int(f, (sqlite3_int64)i + 1);
 	if (sp->interviewer || !pid)
@@ -561,6 +564,7 @@ static int bulk_decide(struct ingest *ing, struct db *db, off_t bytes, struct er
 	if (sqlite3_step(st) == SQLITE_ROW)
 		have = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	ing->first = have == 0;
 	if (bytes / BYTES_PER_PASSAGE < have || bytes < (1 << 20))
 		return 0;
 	ing->bulk = 1;
@@ -969,6 +973,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 		goto out;
 	in_tx = 1;
 	if ((rc = tagger_begin(&ing.tagger, &db, &cb, 0, e)) ||
+	    (ing.bulk && ing.first && (rc = tagger_keep_hits(&ing.tagger, e))) ||
 	    (rc = db_exec(&db, "CREATE TEMP TABLE IF NOT EXISTS ingest_mark(id);"
 			  " DELETE FROM ingest_mark;"
 			  " INSERT INTO ingest_mark SELECT coalesce(max(id), 0) FROM passage;"
@@ -996,6 +1001,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	    (rc = feed_open(&ing.rows, &db, "passage_rows", PASSAGE_ROWS, INGEST_ROWS, e)))
 		goto out;
 	ing.ids = xcalloc(INGEST_ROWS, sizeof(*ing.ids));
+	ing.pids = xcalloc(INGEST_ROWS, sizeof(*ing.pids));
 	names_init(&ing.names, NAME_SETS);
 	ing.keep_going = o.keep_going;
 	ing.bad = &bad;
@@ -1023,7 +1029,9 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	if ((rc = index_text(&ing, &db, e)))
 		goto out;
 	progress_show(&prog, "ingest: attributing characters");
-	if ((rc = attribute_participants(&db, !ing.bulk, e)) ||
+	if ((rc = attribute_participants(&db, !ing.bulk ? ATTRIBUTE_TOUCHED :
+					 ing.tagger.hits.h && !ing.replaced ? ATTRIBUTE_HITS :
+					 ATTRIBUTE_ALL, e)) ||
 	    (rc = prune_participants(&db, !ing.bulk, e)))
 		goto out;
 	if (ing.fulltext.active)
@@ -1068,6 +1076,7 @@ out:
 		tagger_release(&ing.tagger);
 	feed_close(&ing.rows);
 	free(ing.ids);
+	free(ing.pids);
 	db_close(&db);
 	codebook_release(&cb);
 	paths_release(&files);

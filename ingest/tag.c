@@ -101,13 +101,32 @@ int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
 	return 0;
 }
 
-int tagger_store(struct tagger *t, sqlite3_int64 passage_id, const struct match *m,
-		 size_t n, struct err *e)
+int tagger_keep_hits(struct tagger *t, struct err *e)
+{
+	if (db_exec(t->db, "CREATE TEMP TABLE IF NOT EXISTS attribution_hit("
+		    " participant_id INTEGER, code_id TEXT);"
+		    " DELETE FROM temp.attribution_hit", e))
+		return e->code;
+	return feed_open(&t->hits, t->db, "hit_rows", "participant_id, code_id", TAGGER_ROWS, e);
+}
+
+int tagger_store(struct tagger *t, sqlite3_int64 passage_id,
+		 sqlite3_int64 participant_id, const struct match *m, size_t n,
+		 struct err *e)
 {
 	t->passages++;
 	for (size_t i = 0; i < n; i++) {
+		const struct code *c = &t->cb->codes[m[i].code];
+
+		if (participant_id && t->hits.h && c->kind == KIND_CHARACTER) {
+			feed_int(&t->hits, participant_id);
+			feed_str(&t->hits, c->id);
+			if (feed_full(&t->hits) &&
+			    feed_flush(&t->hits, t->db, STMT_HIT_ADD, "storing a coding", e))
+				return e->code;
+		}
 		feed_int(&t->rows, passage_id);
-		feed_str(&t->rows, t->cb->codes[m[i].code].id);
+		feed_str(&t->rows, c->id);
 		feed_str(&t->rows, m[i].rule->where);
 		feed_int(&t->rows, (sqlite3_int64)m[i].start);
 		feed_int(&t->rows, (sqlite3_int64)m[i].end);
@@ -147,6 +166,7 @@ int tagger_finish(struct tagger *t, struct err *e)
 	sqlite3_stmt *st;
 
 	if (feed_flush(&t->rows, t->db, STMT_CODING_ADD, "storing a coding", e) ||
+	    (t->hits.h && feed_flush(&t->hits, t->db, STMT_HIT_ADD, "storing a coding", e)) ||
 	    !(st = db_stmt(t->db, STMT_TAG_RUN_COUNT, e)))
 		return e->code;
 	sqlite3_bind_int64(st, 1, t->run_id);
@@ -159,6 +179,7 @@ void tagger_release(struct tagger *t)
 {
 	matcher_release(&t->m);
 	feed_close(&t->rows);
+	feed_close(&t->hits);
 }
 
 struct hits {
@@ -223,7 +244,7 @@ int prune_participants(struct db *db, int touched, struct err *e)
 
 #define MAX_CHARACTERS 64
 
-int attribute_participants(struct db *db, int touched, struct err *e)
+int attribute_participants(struct db *db, enum attribution of, struct err *e)
 {
 	sqlite3_stmt *q = NULL, *upd = NULL;
 	struct buf why = BUF_INIT;
@@ -239,15 +260,16 @@ int attribute_participants(struct db *db, int touched, struct err *e)
 	 * character codes through coding_code (left to itself, the planner
 	 * joins every coding to its passage before it looks at the code: 4x
 	 * slower); the touched ones each through its passages. */
-	static const char all_hits[] =
+	static const char *const hits_of[] = {
+		[ATTRIBUTE_ALL] =
 		" SELECT p.participant_id, c.code_id FROM code k"
 		"  CROSS JOIN coding c ON c.code_id = k.id"
 		"  CROSS JOIN passage p ON p.id = c.passage_id AND p.interviewer = 0"
 		"  WHERE k.kind = 'character'"
 		" UNION ALL"
 		" SELECT a.participant_id, a.code_id FROM attr_coding a"
-		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character'";
-	static const char touched_hits[] =
+		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character'",
+		[ATTRIBUTE_TOUCHED] =
 		" SELECT p.participant_id, c.code_id FROM temp.touched_participant t"
 		"  CROSS JOIN passage p ON p.participant_id = t.id AND p.interviewer = 0"
 		"  CROSS JOIN coding c ON c.passage_id = p.id"
@@ -255,17 +277,23 @@ int attribute_participants(struct db *db, int touched, struct err *e)
 		" UNION ALL"
 		" SELECT a.participant_id, a.code_id FROM temp.touched_participant t"
 		"  CROSS JOIN attr_coding a ON a.participant_id = t.id"
-		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character'";
+		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character'",
+		[ATTRIBUTE_HITS] =
+		" SELECT participant_id, code_id FROM temp.attribution_hit"
+		" UNION ALL"
+		" SELECT a.participant_id, a.code_id FROM attr_coding a"
+		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character'",
+	};
 	struct buf sql = BUF_INIT;
 
 	buf_adds(&sql, "UPDATE participant SET character = coalesce(override, 'unknown'),"
 		 " decided_by = iif(override IS NULL, 'no cues', 'override')");
-	if (touched)
+	if (of == ATTRIBUTE_TOUCHED)
 		buf_adds(&sql, " WHERE id IN temp.touched_participant");
 	rc = db_exec(db, sql.data, e);
 	buf_reset(&sql);
 	buf_adds(&sql, "SELECT participant_id, code_id, count(*) AS hits FROM (");
-	buf_adds(&sql, touched ? touched_hits : all_hits);
+	buf_adds(&sql, hits_of[of]);
 	/* the few overridden ones listed once (joining each hit to its
 	 * participant for its override took a third of the time) */
 	buf_adds(&sql, ") h WHERE participant_id IS NOT NULL AND participant_id NOT IN"
@@ -403,7 +431,7 @@ static int tag_done(void *ctx, size_t i)
 	if (job->e.code)
 		return job->e.code;
 	for (size_t k = 0; k < job->n; k++)
-		if (tagger_store(c->t, job->ids[k], job->m + job->first[k], job->count[k], &job->e))
+		if (tagger_store(c->t, job->ids[k], 0, job->m + job->first[k], job->count[k], &job->e))
 			return job->e.code;
 	progress_eta(c->prog, "tag", (double)(i + 1), (double)c->nchunks, c->t->passages,
 		     "%.0f%%, %ld passages", 100.0 * (double)(i + 1) / (double)c->nchunks,
@@ -504,7 +532,7 @@ int cmd_tag(int argc, char **argv, struct err *e)
 		goto out;
 	}
 	progress_show(&prog, "tag: attributing characters");
-	if ((rc = tagger_finish(&t, e)) || (rc = attribute_participants(&db, 0, e)))
+	if ((rc = tagger_finish(&t, e)) || (rc = attribute_participants(&db, ATTRIBUTE_ALL, e)))
 		goto out;
 	progress_show(&prog, "tag: committing");
 	if ((rc = db_exec(&db, "COMMIT", e)))
