@@ -15,7 +15,7 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LIBS     = -lsqlite3 -lpcre2-8 -lhs -lxlsxwriter -linih -lxxhash -lcsv -lcmark -lxml2 \
-           -lzip -ljansson -lpthread -lm
+           -lzip -ljansson -lyajl -lpthread -lm
 LIGHT_LIBS = -lsqlite3 -lcsv -lpthread -lm
 
 SRC  = $(wildcard core/*.c ingest/*.c analyze/*.c report/*.c)

@@ -10,7 +10,7 @@ set -eu
 
 PACKAGES="gcc make pkg-config libc6-dev
 libsqlite3-dev libpcre2-dev libhyperscan-dev libxlsxwriter-dev libinih-dev
-libxxhash-dev libcsv-dev libcmark-dev libxml2-dev libzip-dev libjansson-dev
+libxxhash-dev libcsv-dev libcmark-dev libxml2-dev libzip-dev libjansson-dev libyajl-dev
 gnuplot-nox"
 if [ "${1:-}" = test ]; then
 	PACKAGES="$PACKAGES libcmocka-dev sqlite3 python3 python3-openpyxl

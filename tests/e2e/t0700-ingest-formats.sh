@@ -49,6 +49,19 @@ $PAPERCUT --db t.db tag >/dev/null
 codings >tagged
 test_cmp ingested tagged
 
+# twarc pages as the API writes them: includes before data, fields nested
+# deeper than a post's (ids and texts among them), an id that is a number
+# (no post), escapes, a reply whose id comes before its type
+cat >page.jsonl <<'EOF'
+{"includes": {"users": [{"username": "ann", "id": "9", "pinned": {"id": "x", "text": "no"}}, {"id": "8", "username": "bo"}]}, "data": [{"id": "31", "text": "caf\u00e9 \"hangs\" \ud83d\ude00", "author_id": "9", "entities": {"mentions": [{"id": "7", "text": "no", "deep": [[[[[{"id": "z"}]]]]]}]}, "created_at": "2026-01-02T03:04:05.000Z"}, {"id": 32, "text": "number id", "author_id": "8"}, {"text": "reply", "id": "33", "author_id": "8", "referenced_tweets": [{"id": "31", "type": "replied_to"}, {"type": "quoted", "id": "5"}]}], "meta": {"id": "m", "text": "no"}}
+EOF
+$PAPERCUT --db page.db ingest page.jsonl >/dev/null
+check "twarc page" "$(sql page.db "SELECT p.seq, p.speaker IS NULL, pt.name, p.platform_id,
+	coalesce(p.parent_id, '-'), coalesce(p.date, '-'), p.text FROM passage p
+	JOIN participant pt ON pt.id = p.participant_id ORDER BY p.seq")" \
+"1|1|ann|twitter:31|-|2026-01-02T03:04:05|café \"hangs\" 😀
+2|1|bo|twitter:33|twitter:31|-|reply"
+
 # more turns than ingest stores at a time (256): every group's codings on
 # its own passages
 awk 'BEGIN { for (i = 1; i <= 600; i++)

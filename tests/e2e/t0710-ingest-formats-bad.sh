@@ -12,6 +12,9 @@ printf 'window.YTD.tweets.part0 = [ { "tweet" : { "full_text" : "no id" } } ]\n'
 printf '{"type": "OrderedCollection", "items": []}\n' >b/outbox.json
 printf '{"data": [], "includes": {}}\n[1, 2]\n' >b/pages.jsonl
 printf '{"id": "1", "text": "ok"}\n{"id": "2", "text": \n' >b/cut.jsonl
+printf '{"id": "1", "text": "ok"}\n\n{"id": "3", "text": x}\n' >b/lex.jsonl
+printf '{"id": "1", "text": "a\\u0000b"}\n' >b/nul.jsonl
+printf '{"id": "1", "text": "ok"} {}\n' >b/two.jsonl
 printf 'Timestamp,What hurts most?\n2026/10/01 3:00:00 PM GMT+3,"never closed\nand more\n' >b/open.csv
 printf 'Timestamp,What hurts\n2026/10/01 3:00:00 PM GMT+3,ok "bad" quote here\n' >b/stray.csv
 printf 'who,what\na,b\n' >b/plain.csv
@@ -45,7 +48,10 @@ done <<'CASES'
 1|b/tweet-noid.js|b/tweet-noid.js: tweet 1 has no id_str
 1|b/outbox.json|b/outbox.json: not a Mastodon outbox (no "orderedItems" array)
 1|b/pages.jsonl|b/pages.jsonl:2: neither a twarc2 page ("data": [...]) nor a flattened tweet
-1|b/cut.jsonl|b/cut.jsonl:2: bad JSON: unexpected token near end of file
+1|b/cut.jsonl|b/cut.jsonl:2: bad JSON: parse error: premature EOF (at the end of the line)
+1|b/lex.jsonl|b/lex.jsonl:3: bad JSON: lexical error: invalid char in json text. (at byte 21 of the line)
+1|b/nul.jsonl|b/nul.jsonl:1: bad JSON: a string holds \u0000 (at byte 30 of the line)
+1|b/two.jsonl|b/two.jsonl:1: bad JSON: parse error: trailing garbage (at byte 27 of the line)
 1|b/open.csv|b/open.csv:2: bad CSV in row 2: a quote opened here is never closed
 1|b/stray.csv|b/stray.csv:2: bad CSV in row 2: a quote inside an unquoted field, or text after a closing quote
 1|b/plain.csv|b/plain.csv: a survey CSV that is not a Qualtrics, Google Forms or LimeSurvey export needs --mapping FILE naming its free-text columns (or --map text=COLUMN for posts)
