@@ -104,6 +104,9 @@ struct ingest {
 	size_t nfiles;
 	int bulk;               /* secondary indexes dropped for the batch */
 	int first;              /* into a database with no passages */
+	unsigned char *named;       /* a bit per participant id a stored passage
+				       or source names (a first load's prune) */
+	size_t nnamed;              /* bits */
 	struct fulltext fulltext;   /* a first load's index, built beside */
 };
 
@@ -363,6 +366,20 @@ static int store_attrs(struct ingest *ing, struct doc *d, sqlite3_int64 doc_pid,
 	return 0;
 }
 
+static void name(struct ingest *ing, sqlite3_int64 id)
+{
+	if (!ing->first || id <= 0)
+		return;
+	if ((size_t)id >= ing->nnamed) {
+		size_t bits = (2 * (size_t)id + 1024) & ~(size_t)7;
+
+		ing->named = xrealloc(ing->named, bits / 8);
+		memset(ing->named + ing->nnamed / 8, 0, (bits - ing->nnamed) / 8);
+		ing->nnamed = bits;
+	}
+	ing->named[id / 8] |= 1 << id % 8;
+}
+
 /* Passages are stored this many at a time: a long survey's in turns, so
  * that what is held stays small (its text is the document's, borrowed). */
 #define INGEST_ROWS 256
@@ -415,6 +432,7 @@ static int store_passages(struct ingest *ing, struct job *job, sqlite3_int64 sid
 			continue;
 		}
 		ing->passages++;
+		name(ing, ing->pids[k]);
 		if (lengths_put(&ing->lengths, ing->ids[k], job->tokens[i],
 				sp->date ? sp->date : d->date, e) ||
 		    (ing->fulltext.active &&
@@ -498,6 +516,7 @@ static int store_doc(struct ingest *ing, struct job *job, struct err *e)
 	if (db_step_done(ing->db, st, e, "storing a source"))
 		return e->code;
 	sid = sqlite3_last_insert_rowid(ing->db->h);
+	name(ing, pid);
 	for (size_t i = 0; i < d->ninterviewers; i++) {
 		if (!(st = db_stmt(ing->db, STMT_SOURCE_INTERVIEWER, e)))
 			return e->code;
@@ -1032,7 +1051,9 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	if ((rc = attribute_participants(&db, !ing.bulk ? ATTRIBUTE_TOUCHED :
 					 ing.tagger.hits.h && !ing.replaced ? ATTRIBUTE_HITS :
 					 ATTRIBUTE_ALL, e)) ||
-	    (rc = prune_participants(&db, !ing.bulk, e)))
+	    (rc = ing.bulk && ing.first && !ing.replaced ?
+		  prune_unnamed(&db, ing.named, ing.nnamed, e) :
+		  prune_participants(&db, !ing.bulk, e)))
 		goto out;
 	if (ing.fulltext.active)
 		progress_show(&prog, "ingest: copying the full-text index in");
@@ -1077,6 +1098,7 @@ out:
 	feed_close(&ing.rows);
 	free(ing.ids);
 	free(ing.pids);
+	free(ing.named);
 	db_close(&db);
 	codebook_release(&cb);
 	paths_release(&files);

@@ -219,6 +219,16 @@ static int decide(struct db *db, sqlite3_stmt *upd, sqlite3_int64 id,
 	return db_step_done(db, upd, e, "attributing characters");
 }
 
+/* Deletes the participants listed in temp.prune_gone, and the list. */
+static int prune_gone(struct db *db, struct err *e)
+{
+	/* their attributes and cues by hand: ingest runs without foreign keys */
+	return db_exec(db, "DELETE FROM participant_attr WHERE participant_id IN prune_gone;"
+		       " DELETE FROM attr_coding WHERE participant_id IN prune_gone;"
+		       " DELETE FROM participant WHERE id IN prune_gone;"
+		       " DROP TABLE prune_gone", e);
+}
+
 int prune_participants(struct db *db, int touched, struct err *e)
 {
 	/* each participant probed in the participant indexes (NOT IN listed
@@ -235,11 +245,35 @@ int prune_participants(struct db *db, int touched, struct err *e)
 
 	if (db_exec(db, touched ? touched_gone : all_gone, e))
 		return e->code;
-	/* their attributes and cues by hand: ingest runs without foreign keys */
-	return db_exec(db, "DELETE FROM participant_attr WHERE participant_id IN prune_gone;"
-		       " DELETE FROM attr_coding WHERE participant_id IN prune_gone;"
-		       " DELETE FROM participant WHERE id IN prune_gone;"
-		       " DROP TABLE prune_gone", e);
+	return prune_gone(db, e);
+}
+
+int prune_unnamed(struct db *db, const unsigned char *named, size_t nbits, struct err *e)
+{
+	sqlite3_stmt *q, *add;
+	int step;
+
+	if (db_exec(db, "CREATE TEMP TABLE prune_gone(id INTEGER PRIMARY KEY)", e) ||
+	    !(q = db_prepare(db, "SELECT id FROM participant", e)))
+		return e->code;
+	if (!(add = db_prepare(db, "INSERT INTO prune_gone VALUES (?1)", e))) {
+		sqlite3_finalize(q);
+		return e->code;
+	}
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(q, 0);
+
+		if (id > 0 && (size_t)id < nbits && named[id / 8] & 1 << id % 8)
+			continue;
+		sqlite3_bind_int64(add, 1, id);
+		if (db_step_done(db, add, e, "pruning participants"))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		db_fail(db, e, "pruning participants");
+	sqlite3_finalize(q);
+	sqlite3_finalize(add);
+	return e->code ? e->code : prune_gone(db, e);
 }
 
 #define MAX_CHARACTERS 64

@@ -80,6 +80,12 @@ int attribute_participants(struct db *db, enum attribution of, struct err *e);
  * replaced file or a forgotten batch); `touched` as above. */
 int prune_participants(struct db *db, int touched, struct err *e);
 
+/* The same after a first load that replaced nothing: the participants
+ * whose id's bit is not set in `named` (set for every stored passage's
+ * and source's participant), found in one pass over the participants, not
+ * by looking each up in the passages' and sources' indexes (1.4 s at 1 GB). */
+int prune_unnamed(struct db *db, const unsigned char *named, size_t nbits, struct err *e);
+
 int cmd_ingest(int argc, char **argv, struct err *e);
 int cmd_tag(int argc, char **argv, struct err *e);
 int cmd_codebook(int argc, char **argv, struct err *e);

@@ -6,6 +6,16 @@
 . "$(dirname "$0")/../lib.sh"
 
 $PYTHON "$TOP/scripts/gen-corpus" corpus 2 7 >/dev/null
+# and, last, a post stored before from another file, by an author who
+# posted nothing else: the load keeps none of theirs, so prunes them; and
+# an interview whose participant says nothing (two interviewers): kept,
+# as its source names them
+first=$(ls corpus/*/*.jsonl | head -n 1)
+id=$(sed -n '1s/^{"id": "\([0-9]*\)".*/\1/p' "$first")
+mkdir corpus/zzzz
+printf '{"id": "%s", "text": "again", "author": {"username": "ghost"}}\n' "$id" >corpus/zzzz/again.jsonl
+printf -- '---\nparticipant: Quiet One\n---\nInterviewer: Anything to add?\nSam Lee: Nothing?\n' \
+	>corpus/zzzz/quiet.txt
 
 codings() {
 	sql "$1" "SELECT p.source_id, p.seq, c.code_id, c.rule, c.start_byte, c.end_byte
@@ -41,8 +51,8 @@ PY
 $PAPERCUT --db one.db search x >/dev/null
 sql one.db "INSERT INTO passage_fts(passage_fts, rank) VALUES ('hashsize', 65536);
 	INSERT INTO passage_fts(passage_fts, rank) VALUES ('pgsz', 1000)"
-$PAPERCUT --db one.db ingest --threads 1 --batch b corpus >/dev/null
-$PAPERCUT --db three.db ingest --threads 3 --batch b corpus >/dev/null
+$PAPERCUT --db one.db ingest --threads 1 --batch b --interviewer 'Sam Lee' corpus >/dev/null
+$PAPERCUT --db three.db ingest --threads 3 --batch b --interviewer 'Sam Lee' corpus >three.out
 # the same rows, ids and all, but for the clock's columns
 for q in "SELECT * FROM passage ORDER BY id" "SELECT * FROM coding ORDER BY 1, 2" \
 	"SELECT id, name, override, character, decided_by FROM participant ORDER BY id" \
@@ -54,6 +64,21 @@ for q in "SELECT * FROM passage ORDER BY id" "SELECT * FROM coding ORDER BY 1, 2
 	[ -s a ] || fail "nothing from: $q"
 	test_cmp a b
 done
+
+# a first load prunes the participants it kept nothing of by the ids it
+# noted (prune_unnamed): the ghost, and no one any row still names
+check "pruned" "$(sql three.db "SELECT (SELECT count(*) FROM participant WHERE name = 'ghost'),
+	(SELECT count(*) FROM participant pt JOIN source s ON s.participant_id = pt.id
+	 WHERE pt.name = 'Quiet One' AND NOT EXISTS (SELECT 1 FROM passage WHERE participant_id = pt.id)),
+	(SELECT count(*) FROM participant pt WHERE NOT EXISTS (SELECT 1 FROM passage
+	 WHERE participant_id = pt.id) AND NOT EXISTS (SELECT 1 FROM source WHERE participant_id = pt.id)),
+	(SELECT count(*) FROM passage p WHERE participant_id NOT IN (SELECT id FROM participant)),
+	(SELECT count(*) FROM source s WHERE participant_id NOT IN (SELECT id FROM participant)),
+	(SELECT count(*) FROM participant_attr WHERE participant_id NOT IN (SELECT id FROM participant)),
+	(SELECT count(*) FROM attr_coding WHERE participant_id NOT IN (SELECT id FROM participant))")" \
+	"0|1|0|0|0|0|0"
+check "ghost's post" "$(grep again.jsonl three.out)" \
+	"added      twarc      corpus/zzzz/again.jsonl (1 passage, 1 stored before)"
 
 # a first load counts attribution's hits as it tags (tagger_keep_hits):
 # the characters it decides are those of attributing from the codings
