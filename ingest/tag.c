@@ -278,46 +278,82 @@ int prune_unnamed(struct db *db, const unsigned char *named, size_t nbits, struc
 
 #define MAX_CHARACTERS 64
 
+/* Adds `count` hits of `character` to a participant's. */
+static void hits_add(struct hits *h, size_t *n, const char *character, long count)
+{
+	size_t i;
+
+	for (i = 0; i < *n && strcmp(h[i].character, character); i++)
+		;
+	if (i == *n) {
+		if (*n == MAX_CHARACTERS)
+			return;
+		h[(*n)++] = (struct hits){ xstrdup(character), 0 };
+	}
+	h[i].n += count;
+}
+
+/* The next row of a query of hits: *has says whether there is one. */
+static int hits_next(struct db *db, sqlite3_stmt *q, int *has, struct err *e)
+{
+	int step = sqlite3_step(q);
+
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, e, "attributing characters");
+	*has = step == SQLITE_ROW;
+	return 0;
+}
+
 int attribute_participants(struct db *db, enum attribution of, struct err *e)
 {
-	sqlite3_stmt *q = NULL, *upd = NULL;
+	sqlite3_stmt *q[2] = { NULL, NULL }, *upd = NULL;
+	int has[2] = { 0, 0 };
 	struct buf why = BUF_INIT;
 	struct hits hits[MAX_CHARACTERS];
-	size_t n = 0;
-	sqlite3_int64 cur = -1;
-	int rc = 0, step;
+	size_t n = 0, nq = of == ATTRIBUTE_HITS ? 2 : 1;
+	int rc = 0;
 
 	/* hits: the participant's own passages a character's rules tag, and
-	 * their attributes its attribute rules match; in the order of the
-	 * grouping, so that SQLite sorts once (each sort of a large corpus
-	 * holds as much memory as the page cache). All of them from the
-	 * character codes through coding_code (left to itself, the planner
-	 * joins every coding to its passage before it looks at the code: 4x
-	 * slower); the touched ones each through its passages. */
-	static const char *const hits_of[] = {
-		[ATTRIBUTE_ALL] =
+	 * their attributes its attribute rules match; each query's rows in
+	 * participant order (participant, character, hits), so that SQLite
+	 * sorts once (each sort of a large corpus holds as much memory as the
+	 * page cache). All of them from the character codes through
+	 * coding_code (left to itself, the planner joins every coding to its
+	 * passage before it looks at the code: 4x slower); the touched ones
+	 * each through its passages. The hits a first load kept are grouped
+	 * alone and merged here with the attributes' (in attr_coding's order
+	 * already): sorting both together took twice as long. The few
+	 * overridden participants are listed once (joining each hit to its
+	 * participant for its override took a third of the time). */
+#define CHARACTERS " JOIN code k ON k.id = a.code_id AND k.kind = 'character'"
+#define NOT_OVERRIDDEN " participant_id NOT IN" \
+	" (SELECT id FROM participant WHERE override IS NOT NULL)"
+#define GROUPED(hits) "SELECT participant_id, code_id, count(*) FROM (" hits ")" \
+	" WHERE participant_id IS NOT NULL AND" NOT_OVERRIDDEN " GROUP BY 1, 2 ORDER BY 1, 2"
+	static const char *const queries[][2] = {
+		[ATTRIBUTE_ALL] = { GROUPED(
 		" SELECT p.participant_id, c.code_id FROM code k"
 		"  CROSS JOIN coding c ON c.code_id = k.id"
 		"  CROSS JOIN passage p ON p.id = c.passage_id AND p.interviewer = 0"
 		"  WHERE k.kind = 'character'"
 		" UNION ALL"
-		" SELECT a.participant_id, a.code_id FROM attr_coding a"
-		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character'",
-		[ATTRIBUTE_TOUCHED] =
+		" SELECT a.participant_id, a.code_id FROM attr_coding a" CHARACTERS) },
+		[ATTRIBUTE_TOUCHED] = { GROUPED(
 		" SELECT p.participant_id, c.code_id FROM temp.touched_participant t"
 		"  CROSS JOIN passage p ON p.participant_id = t.id AND p.interviewer = 0"
 		"  CROSS JOIN coding c ON c.passage_id = p.id"
 		"  CROSS JOIN code k ON k.id = c.code_id AND k.kind = 'character'"
 		" UNION ALL"
 		" SELECT a.participant_id, a.code_id FROM temp.touched_participant t"
-		"  CROSS JOIN attr_coding a ON a.participant_id = t.id"
-		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character'",
-		[ATTRIBUTE_HITS] =
-		" SELECT participant_id, code_id FROM temp.attribution_hit"
-		" UNION ALL"
-		" SELECT a.participant_id, a.code_id FROM attr_coding a"
-		"  JOIN code k ON k.id = a.code_id AND k.kind = 'character'",
+		"  CROSS JOIN attr_coding a ON a.participant_id = t.id" CHARACTERS) },
+		[ATTRIBUTE_HITS] = {
+		GROUPED("SELECT participant_id, code_id FROM temp.attribution_hit"),
+		"SELECT a.participant_id, a.code_id, 1 FROM attr_coding a" CHARACTERS
+		" WHERE" NOT_OVERRIDDEN " ORDER BY a.participant_id" },
 	};
+#undef CHARACTERS
+#undef NOT_OVERRIDDEN
+#undef GROUPED
 	struct buf sql = BUF_INIT;
 
 	buf_adds(&sql, "UPDATE participant SET character = coalesce(override, 'unknown'),"
@@ -325,53 +361,47 @@ int attribute_participants(struct db *db, enum attribution of, struct err *e)
 	if (of == ATTRIBUTE_TOUCHED)
 		buf_adds(&sql, " WHERE id IN temp.touched_participant");
 	rc = db_exec(db, sql.data, e);
-	buf_reset(&sql);
-	buf_adds(&sql, "SELECT participant_id, code_id, count(*) AS hits FROM (");
-	buf_adds(&sql, hits_of[of]);
-	/* the few overridden ones listed once (joining each hit to its
-	 * participant for its override took a third of the time) */
-	buf_adds(&sql, ") h WHERE participant_id IS NOT NULL AND participant_id NOT IN"
-		 " (SELECT id FROM participant WHERE override IS NOT NULL)"
-		 " GROUP BY 1, 2 ORDER BY 1, 2");
-	q = rc ? NULL : db_prepare(db, sql.data, e);
 	buf_release(&sql);
 	if (rc)
 		return rc;
-	upd = db_prepare(db, "UPDATE participant SET character = ?2, decided_by = ?3"
-			 " WHERE id = ?1", e);
-	if (!q || !upd) {
-		rc = E_DATA;
-		goto out;
-	}
-	for (;;) {
-		sqlite3_int64 id = -1;
-
-		step = sqlite3_step(q);
-		if (step == SQLITE_ROW) {
-			id = sqlite3_column_int64(q, 0);
-		} else if (step != SQLITE_DONE) {
-			rc = db_fail(db, e, "attributing characters");
+	for (size_t i = 0; i < nq; i++)
+		if (!(q[i] = db_prepare(db, queries[of][i], e)))
 			goto out;
-		}
-		if (id != cur && n) {
-			if ((rc = decide(db, upd, cur, hits, n, &why, e)))
-				goto out;
-			while (n)
-				free(hits[--n].character);
-		}
-		if (step != SQLITE_ROW)
+	if (!(upd = db_prepare(db, "UPDATE participant SET character = ?2, decided_by = ?3"
+			       " WHERE id = ?1", e)))
+		goto out;
+	for (size_t i = 0; i < nq; i++)
+		if ((rc = hits_next(db, q[i], &has[i], e)))
+			goto out;
+	for (;;) {
+		sqlite3_int64 cur = -1;
+
+		for (size_t i = 0; i < nq; i++)
+			if (has[i] && (cur < 0 || sqlite3_column_int64(q[i], 0) < cur))
+				cur = sqlite3_column_int64(q[i], 0);
+		if (cur < 0)
 			break;
-		cur = id;
-		if (n < MAX_CHARACTERS) {
-			hits[n].character = xstrdup(db_col_text(q, 1));
-			hits[n++].n = sqlite3_column_int(q, 2);
-		}
+		/* every row of participant `cur`, from each query */
+		for (size_t i = 0; i < nq; i++)
+			while (has[i] && sqlite3_column_int64(q[i], 0) == cur) {
+				hits_add(hits, &n, db_col_text(q[i], 1), sqlite3_column_int(q[i], 2));
+				if ((rc = hits_next(db, q[i], &has[i], e)))
+					goto out;
+			}
+		rc = decide(db, upd, cur, hits, n, &why, e);
+		while (n)
+			free(hits[--n].character);
+		if (rc)
+			goto out;
 	}
 out:
+	if (!rc)
+		rc = e->code;
 	while (n)
 		free(hits[--n].character);
 	buf_release(&why);
-	sqlite3_finalize(q);
+	for (size_t i = 0; i < nq; i++)
+		sqlite3_finalize(q[i]);
 	sqlite3_finalize(upd);
 	return rc;
 }

@@ -9,13 +9,16 @@ $PYTHON "$TOP/scripts/gen-corpus" corpus 2 7 >/dev/null
 # and, last, a post stored before from another file, by an author who
 # posted nothing else: the load keeps none of theirs, so prunes them; and
 # an interview whose participant says nothing (two interviewers): kept,
-# as its source names them
+# as its source names them; and one whose character is given, though an
+# attribute is another's cue
 first=$(ls corpus/*/*.jsonl | head -n 1)
 id=$(sed -n '1s/^{"id": "\([0-9]*\)".*/\1/p' "$first")
 mkdir corpus/zzzz
 printf '{"id": "%s", "text": "again", "author": {"username": "ghost"}}\n' "$id" >corpus/zzzz/again.jsonl
 printf -- '---\nparticipant: Quiet One\n---\nInterviewer: Anything to add?\nSam Lee: Nothing?\n' \
 	>corpus/zzzz/quiet.txt
+printf -- '---\nparticipant: Over Ride\ncharacter: grace\nprior_language: java\n---\nOver Ride: Fine.\n' \
+	>corpus/zzzz/override.txt
 
 codings() {
 	sql "$1" "SELECT p.source_id, p.seq, c.code_id, c.rule, c.start_byte, c.end_byte
@@ -85,6 +88,7 @@ check "ghost's post" "$(grep again.jsonl three.out)" \
 people="SELECT id, name, character, decided_by FROM participant ORDER BY id"
 sql three.db "$people" >kept
 check "some by rules" "$(grep -c '|rules: ' kept | sed 's/^[1-9][0-9]*$/some/')" some
+check "given" "$(grep '|Over Ride|' kept | cut -d'|' -f3-)" "grace|override"
 $PAPERCUT --db three.db tag >/dev/null
 sql three.db "$people" >all
 test_cmp all kept
