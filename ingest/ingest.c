@@ -103,7 +103,7 @@ struct ingest {
 	off_t done_bytes, total_bytes;
 	size_t nfiles;
 	int bulk;               /* secondary indexes dropped for the batch */
-	int first;              /* into a database with no passages */
+	int first;              /* into a database with no rows (first_load) */
 	unsigned char *named;       /* a bit per participant id a stored passage
 				       or source names (a first load's prune) */
 	size_t nnamed;              /* bits */
@@ -583,12 +583,31 @@ static int bulk_decide(struct ingest *ing, struct db *db, off_t bytes, struct er
 	if (sqlite3_step(st) == SQLITE_ROW)
 		have = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	ing->first = have == 0;
 	if (bytes / BYTES_PER_PASSAGE < have || bytes < (1 << 20))
 		return 0;
 	ing->bulk = 1;
 	db_exec(db, "PRAGMA journal_mode = TRUNCATE", &ignore);
 	return 0;
+}
+
+/*
+ * Whether the batch, in its transaction, is a first load: no passages and
+ * no sources stored before it, so that every row that names a participant
+ * will be its own (what its attribution and pruning count on).
+ */
+static int first_load(struct ingest *ing, struct db *db, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT NOT EXISTS (SELECT 1 FROM passage)"
+				      " AND NOT EXISTS (SELECT 1 FROM source)", e);
+
+	if (!st)
+		return e->code;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		ing->first = sqlite3_column_int(st, 0);
+	else
+		db_fail(db, e, "reading the database");
+	sqlite3_finalize(st);
+	return e->code;
 }
 
 static int bulk_begin(struct ingest *ing, struct db *db, struct err *e)
@@ -991,7 +1010,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	    (rc = db_exec(&db, "BEGIN IMMEDIATE", e)))
 		goto out;
 	in_tx = 1;
-	if ((rc = tagger_begin(&ing.tagger, &db, &cb, 0, e)) ||
+	if ((rc = first_load(&ing, &db, e)) ||
+	    (rc = tagger_begin(&ing.tagger, &db, &cb, 0, e)) ||
 	    (ing.bulk && ing.first && (rc = tagger_keep_hits(&ing.tagger, e))) ||
 	    (rc = db_exec(&db, "CREATE TEMP TABLE IF NOT EXISTS ingest_mark(id);"
 			  " DELETE FROM ingest_mark;"

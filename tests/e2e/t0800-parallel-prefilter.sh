@@ -83,6 +83,20 @@ check "pruned" "$(sql three.db "SELECT (SELECT count(*) FROM participant WHERE n
 check "ghost's post" "$(grep again.jsonl three.out)" \
 	"added      twarc      corpus/zzzz/again.jsonl (1 passage, 1 stored before)"
 
+# a database with no passages but a source is no first load: an archive
+# whose posts all came before in another, left after that one's batch is
+# forgotten, keeps its account through the bulk load that follows
+cp -r "$FIXTURES/formats/archive" a1
+cp -r a1 a2
+echo >>a2/data/tweets.js
+$PAPERCUT --db left.db ingest --batch one a1 >/dev/null
+$PAPERCUT --db left.db ingest --batch two a2 >/dev/null
+$PAPERCUT --db left.db forget one >/dev/null
+check "left" "$(sql left.db "SELECT count(*) FROM passage")|$(sql left.db "SELECT count(*) FROM source")" "0|1"
+$PAPERCUT --db left.db ingest --batch three corpus >/dev/null
+check "account kept" "$(sql left.db "SELECT count(*) FROM source s JOIN participant pt
+	ON pt.id = s.participant_id WHERE s.path LIKE 'a2/%'")" 1
+
 # a first load counts attribution's hits as it tags (tagger_keep_hits):
 # the characters it decides are those of attributing from the codings
 people="SELECT id, name, character, decided_by FROM participant ORDER BY id"
