@@ -366,9 +366,17 @@ static int store_attrs(struct ingest *ing, struct doc *d, sqlite3_int64 doc_pid,
 	return 0;
 }
 
+/* Whether what the writer noted as it stored (attribution's hits, the
+ * participants named) is all the database holds: a first bulk load that
+ * replaced nothing. */
+static int noted_all(const struct ingest *ing)
+{
+	return ing->bulk && ing->first && !ing->replaced;
+}
+
 static void name(struct ingest *ing, sqlite3_int64 id)
 {
-	if (!ing->first || id <= 0)
+	if (!noted_all(ing) || id <= 0)
 		return;
 	if ((size_t)id >= ing->nnamed) {
 		size_t bits = (2 * (size_t)id + 1024) & ~(size_t)7;
@@ -1012,7 +1020,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	in_tx = 1;
 	if ((rc = first_load(&ing, &db, e)) ||
 	    (rc = tagger_begin(&ing.tagger, &db, &cb, 0, e)) ||
-	    (ing.bulk && ing.first && (rc = tagger_keep_hits(&ing.tagger, e))) ||
+	    (noted_all(&ing) && (rc = tagger_keep_hits(&ing.tagger, e))) ||
 	    (rc = db_exec(&db, "CREATE TEMP TABLE IF NOT EXISTS ingest_mark(id);"
 			  " DELETE FROM ingest_mark;"
 			  " INSERT INTO ingest_mark SELECT coalesce(max(id), 0) FROM passage;"
@@ -1069,10 +1077,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 		goto out;
 	progress_show(&prog, "ingest: attributing characters");
 	if ((rc = attribute_participants(&db, !ing.bulk ? ATTRIBUTE_TOUCHED :
-					 ing.tagger.hits.h && !ing.replaced ? ATTRIBUTE_HITS :
-					 ATTRIBUTE_ALL, e)) ||
-	    (rc = ing.bulk && ing.first && !ing.replaced ?
-		  prune_unnamed(&db, ing.named, ing.nnamed, e) :
+					 noted_all(&ing) ? ATTRIBUTE_HITS : ATTRIBUTE_ALL, e)) ||
+	    (rc = noted_all(&ing) ? prune_unnamed(&db, ing.named, ing.nnamed, e) :
 		  prune_participants(&db, !ing.bulk, e)))
 		goto out;
 	if (ing.fulltext.active)
