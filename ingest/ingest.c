@@ -844,9 +844,7 @@ bad:
 fatal:          /* a database error: the batch is lost, --keep-going or not */
 	rc = e->code ? e->code : E_DATA;
 out:
-	if (!rc)
-		job_release(job);
-	return rc;
+	return rc;      /* the job's memory is freed where it was allocated: prepare() */
 }
 
 static void today(char *out, size_t n)
