@@ -844,7 +844,9 @@ bad:
 fatal:          /* a database error: the batch is lost, --keep-going or not */
 	rc = e->code ? e->code : E_DATA;
 out:
-	return rc;      /* the job's memory is freed where it was allocated: prepare() */
+	/* the job's memory is freed by whoever prepares its slot next, most
+	 * often the worker that allocated it (prepare()) */
+	return rc;
 }
 
 static void today(char *out, size_t n)
