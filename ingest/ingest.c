@@ -71,6 +71,7 @@ struct job {
 	struct match *matches;      /* of every span, in span order */
 	size_t *first, *count;      /* per span: its matches */
 	unsigned *tokens;           /* per span: its length (core/lengths.h) */
+	size_t *chars;              /* per span: its start and end in code points */
 	size_t nmatches, amatches;
 };
 
@@ -455,8 +456,7 @@ static int store_passages(struct ingest *ing, struct job *job, sqlite3_int64 sid
 
 /* Adds span i of the job's document to the passages ing->rows holds. */
 static int feed_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
-			sqlite3_int64 doc_pid, size_t i, size_t start_char,
-			size_t end_char, struct err *e)
+			sqlite3_int64 doc_pid, size_t i, struct err *e)
 {
 	struct doc *d = &job->d;
 	const struct span *sp = &d->spans[i];
@@ -477,8 +477,8 @@ static int feed_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
 	feed_int(f, sp->line);
 	feed_int(f, (sqlite3_int64)sp->start);
 	feed_int(f, (sqlite3_int64)sp->end);
-	feed_int(f, (sqlite3_int64)start_char);
-	feed_int(f, (sqlite3_int64)end_char);
+	feed_int(f, (sqlite3_int64)job->chars[2 * i]);
+	feed_int(f, (sqlite3_int64)job->chars[2 * i + 1]);
 	feed_text(f, d->text.data + sp->start, sp->end - sp->start);
 	feed_str(f, sp->date ? sp->date : d->date);
 	feed_str(f, sp->location);
@@ -496,7 +496,6 @@ static int store_doc(struct ingest *ing, struct job *job, struct err *e)
 	const char *hash = job->hash;
 	sqlite3_int64 pid, sid;
 	sqlite3_stmt *st;
-	size_t chars = 0, at = 0;
 
 	if (!ing->batch_id &&
 	    add_or_find(ing->db, STMT_BATCH_ADD, STMT_BATCH_FIND, ing->batch_name,
@@ -535,20 +534,7 @@ static int store_doc(struct ingest *ing, struct job *job, struct err *e)
 	}
 
 	for (size_t i = 0; i < d->nspans; i++) {
-		const struct span *sp = &d->spans[i];
-		size_t start_char, end_char;
-
-		/* spans are in text order but may leave gaps, never overlap */
-		if (sp->start < at) {
-			at = 0;
-			chars = 0;
-		}
-		chars += utf8_chars(d->text.data + at, sp->start - at);
-		start_char = chars;
-		chars += utf8_chars(d->text.data + sp->start, sp->end - sp->start);
-		end_char = chars;
-		at = sp->end;
-		if (feed_passage(ing, job, sid, pid, i, start_char, end_char, e))
+		if (feed_passage(ing, job, sid, pid, i, e))
 			return e->code;
 		if (feed_full(&ing->rows) &&
 		    store_passages(ing, job, sid, i + 1 - feed_rows(&ing->rows), e))
@@ -718,6 +704,7 @@ static void job_release(struct job *job)
 	free(job->first);
 	free(job->count);
 	free(job->tokens);
+	free(job->chars);
 	memset(job, 0, sizeof(*job));
 }
 
@@ -750,12 +737,25 @@ static void prepare(void *ctx, size_t i, int worker)
 	if (check_override(ing->cb, &job->d, &job->e))
 		goto out;
 
-	/* count every span's tokens, tag every span that is tagged */
+	/* count every span's characters and tokens, tag every span that is
+	 * tagged (here, not in the writer, which sets the load's pace) */
 	job->first = xcalloc(job->d.nspans, sizeof(*job->first));
 	job->count = xcalloc(job->d.nspans, sizeof(*job->count));
 	job->tokens = xcalloc(job->d.nspans, sizeof(*job->tokens));
-	for (size_t k = 0; k < job->d.nspans; k++) {
+	job->chars = xcalloc(2 * job->d.nspans, sizeof(*job->chars));
+	for (size_t k = 0, at = 0, chars = 0; k < job->d.nspans; k++) {
 		const struct span *sp = &job->d.spans[k];
+
+		/* spans are in text order but may leave gaps, never overlap */
+		if (sp->start < at) {
+			at = 0;
+			chars = 0;
+		}
+		chars += utf8_chars(job->d.text.data + at, sp->start - at);
+		job->chars[2 * k] = chars;
+		chars += utf8_chars(job->d.text.data + sp->start, sp->end - sp->start);
+		job->chars[2 * k + 1] = chars;
+		at = sp->end;
 
 		job->tokens[k] = tokens_count(&ing->tokens[worker], job->d.text.data + sp->start,
 					      sp->end - sp->start);
