@@ -825,18 +825,22 @@ static int first_match(const struct rule *r, struct matcher *m,
 	return 1;
 }
 
-int codebook_attr_match(const struct code *c, struct matcher *m, const char *key,
-			const char *value, const struct rule **rule)
+size_t codebook_attr_match(const struct codebook *cb, struct matcher *m,
+			   const char *key, const char *value, struct match *out)
 {
-	size_t s, e;
+	size_t n = 0, s, e;
 
-	for (size_t k = 0; k < c->nattrs; k++)
-		if (!strcmp(c->attrs[k].key, key) &&
-		    first_match(&c->attrs[k].rule, m, value, strlen(value), &s, &e)) {
-			*rule = &c->attrs[k].rule;
-			return 1;
-		}
-	return 0;
+	for (size_t i = 0; i < cb->n; i++) {
+		const struct code *c = &cb->codes[i];
+
+		for (size_t k = 0; k < c->nattrs; k++)
+			if (!strcmp(c->attrs[k].key, key) &&
+			    first_match(&c->attrs[k].rule, m, value, strlen(value), &s, &e)) {
+				out[n++] = (struct match){ i, &c->attrs[k].rule, 0, 0 };
+				break;
+			}
+	}
+	return n;
 }
 
 size_t codebook_match(const struct codebook *cb, struct matcher *m,

@@ -92,10 +92,11 @@ void codebook_init(struct codebook *cb);
 int codebook_load(struct codebook *cb, const char *dir, struct err *e);
 void codebook_release(struct codebook *cb);
 
-/* Whether attribute `key` = `value` is a cue of code `c`; *rule names
- * the rule that matched. */
-int codebook_attr_match(const struct code *c, struct matcher *m, const char *key,
-			const char *value, const struct rule **rule);
+/* The codes attribute `key` = `value` is a cue of, each with the rule
+ * that matched (no span: start and end are 0): fills `out` (room for
+ * cb->n) in codebook order and returns how many. */
+size_t codebook_attr_match(const struct codebook *cb, struct matcher *m,
+			   const char *key, const char *value, struct match *out);
 
 /* Index of the code named `id`, or -1. */
 long codebook_find(const struct codebook *cb, const char *id);

@@ -80,9 +80,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
 		"INSERT OR IGNORE INTO temp.touched_participant VALUES (?1)",
 	[STMT_PARTICIPANT_OVERRIDE] =
 		"UPDATE participant SET override = ?2 WHERE id = ?1",
-	[STMT_ATTR_SET] =
-		"INSERT INTO participant_attr(participant_id, key, value)"
-		" VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET value = ?3",
+	[STMT_ATTR_SET] =       /* WHERE true: the parser's, before an upsert */
+		"INSERT INTO participant_attr(" ATTR_ROWS ") SELECT * FROM attr_rows"
+		" WHERE true ON CONFLICT DO UPDATE SET value = excluded.value",
 	[STMT_PASSAGE_ADD] =
 		"INSERT OR IGNORE INTO passage(" PASSAGE_ROWS ")"
 		" SELECT * FROM passage_rows",
@@ -100,8 +100,7 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_TAG_RUN_LAST] =
 		"SELECT id, codebook_hash FROM tag_run ORDER BY id DESC LIMIT 1",
 	[STMT_ATTR_CODING_ADD] =
-		"INSERT OR IGNORE INTO attr_coding(participant_id, key, code_id, rule)"
-		" VALUES (?1, ?2, ?3, ?4)",
+		"INSERT OR IGNORE INTO attr_coding(" CUE_ROWS ") SELECT * FROM cue_rows",
 	[STMT_LENGTHS_GET] = "SELECT (SELECT lens FROM passage_len WHERE chunk = ?1),"
 		" (SELECT days FROM passage_day WHERE chunk = ?1)",
 	[STMT_LENGTHS_NEW_GET] = "SELECT lens, days FROM temp.lengths_new WHERE chunk = ?1",

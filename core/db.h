@@ -19,6 +19,8 @@
 	" line, start_byte, end_byte, start_char, end_char, text, date," \
 	" location, context, platform_id, url, parent_id, tagged"
 #define CODING_ROWS "passage_id, code_id, rule, start_byte, end_byte, run_id"
+#define ATTR_ROWS "participant_id, key, value"
+#define CUE_ROWS "participant_id, key, code_id, rule"
 
 /*
  * Statements every stage may run more than once, prepared on first use
@@ -40,7 +42,7 @@ enum db_stmt {
 	STMT_PARTICIPANT_ADD,
 	STMT_PARTICIPANT_TOUCH,
 	STMT_PARTICIPANT_OVERRIDE,
-	STMT_ATTR_SET,
+	STMT_ATTR_SET,                  /* from attr_rows */
 	STMT_PASSAGE_ADD,               /* from passage_rows (core/feed.h) */
 	STMT_PASSAGE_IDS,
 	STMT_CODING_ADD,                /* from coding_rows */
@@ -48,7 +50,7 @@ enum db_stmt {
 	STMT_TAG_RUN_ADD,
 	STMT_TAG_RUN_COUNT,
 	STMT_TAG_RUN_LAST,
-	STMT_ATTR_CODING_ADD,
+	STMT_ATTR_CODING_ADD,           /* from cue_rows (ingest/tag.h) */
 	STMT_LENGTHS_GET,               /* core/lengths.c */
 	STMT_LENGTHS_NEW_GET,
 	STMT_LENGTHS_NEW_PUT,

@@ -72,6 +72,9 @@ struct job {
 	size_t *first, *count;      /* per span: its matches */
 	unsigned *tokens;           /* per span: its length (core/lengths.h) */
 	size_t *chars;              /* per span: its start and end in code points */
+	struct match *cues;         /* of every attribute, in attribute order */
+	size_t *cue_at;             /* attribute i's: cues[cue_at[i]..cue_at[i + 1]] */
+	size_t ncues, acues;
 	size_t nmatches, amatches;
 };
 
@@ -96,6 +99,7 @@ struct ingest {
 	struct tokens *tokens;      /* one per worker */
 	struct lengths lengths;
 	struct feed rows;           /* passages not yet stored */
+	struct feed attrs;          /* participants' attributes not yet stored */
 	sqlite3_int64 *ids;         /* theirs once stored, 0: not stored */
 	sqlite3_int64 *pids;        /* their participants', 0: none's or an interviewer's */
 	int keep_going;
@@ -343,28 +347,35 @@ static int store_participant(struct ingest *ing, struct doc *d, sqlite3_int64 *p
 	return 0;
 }
 
-static int store_attrs(struct ingest *ing, struct doc *d, sqlite3_int64 doc_pid,
+/* The document's attributes and their cues (found by the worker), a few
+ * hundred to a statement, all stored before it returns: the rows borrow
+ * the document's text. */
+static int store_attrs(struct ingest *ing, struct job *job, sqlite3_int64 doc_pid,
 		       struct err *e)
 {
+	struct doc *d = &job->d;
+	struct feed *f = &ing->attrs;
+
 	for (size_t i = 0; i < d->nattrs; i++) {
 		sqlite3_int64 pid = doc_pid;
-		sqlite3_stmt *st;
 
 		if (d->attrs[i].participant &&
 		    participant(ing, d->attrs[i].participant, &pid, e))
 			return e->code;
 		if (!pid)
 			continue;
-		if (!(st = db_stmt(ing->db, STMT_ATTR_SET, e)))
-			return e->code;
-		sqlite3_bind_int64(st, 1, pid);
-		sqlite3_bind_text(st, 2, d->attrs[i].key, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 3, d->attrs[i].value, -1, SQLITE_TRANSIENT);
-		if (db_step_done(ing->db, st, e, "storing a participant attribute") ||
-		    tagger_attr(&ing->tagger, pid, d->attrs[i].key, d->attrs[i].value, e))
+		feed_int(f, pid);
+		feed_str(f, d->attrs[i].key);
+		feed_str(f, d->attrs[i].value);
+		if ((feed_full(f) &&
+		     feed_flush(f, ing->db, STMT_ATTR_SET, "storing a participant attribute", e)) ||
+		    tagger_attr(&ing->tagger, pid, d->attrs[i].key, job->cues + job->cue_at[i],
+				job->cue_at[i + 1] - job->cue_at[i], e))
 			return e->code;
 	}
-	return 0;
+	if (feed_flush(f, ing->db, STMT_ATTR_SET, "storing a participant attribute", e))
+		return e->code;
+	return tagger_attr_flush(&ing->tagger, e);
 }
 
 /* Whether what the writer noted as it stored (attribution's hits, the
@@ -501,7 +512,7 @@ static int store_doc(struct ingest *ing, struct job *job, struct err *e)
 	    add_or_find(ing->db, STMT_BATCH_ADD, STMT_BATCH_FIND, ing->batch_name,
 			&ing->batch_id, e))
 		return e->code;
-	if (store_participant(ing, d, &pid, e) || store_attrs(ing, d, pid, e))
+	if (store_participant(ing, d, &pid, e) || store_attrs(ing, job, pid, e))
 		return e->code;
 
 	if (!(st = db_stmt(ing->db, STMT_SOURCE_ADD, e)))
@@ -705,6 +716,8 @@ static void job_release(struct job *job)
 	free(job->count);
 	free(job->tokens);
 	free(job->chars);
+	free(job->cues);
+	free(job->cue_at);
 	memset(job, 0, sizeof(*job));
 }
 
@@ -767,6 +780,14 @@ static void prepare(void *ctx, size_t i, int worker)
 					       job->d.text.data + sp->start, sp->end - sp->start,
 					       job->matches + job->nmatches);
 		job->nmatches += job->count[k];
+	}
+	job->cue_at = xcalloc(job->d.nattrs + 1, sizeof(*job->cue_at));
+	for (size_t k = 0; k < job->d.nattrs; k++) {
+		ALLOC_GROW(job->cues, job->ncues + ing->cb->n, job->acues);
+		job->ncues += codebook_attr_match(ing->cb, &ing->matchers[worker],
+						  job->d.attrs[k].key, job->d.attrs[k].value,
+						  job->cues + job->ncues);
+		job->cue_at[k + 1] = job->ncues;
 	}
 out:
 	buf_release(&raw);
@@ -1045,7 +1066,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 			goto out;
 	}
 	if ((rc = lengths_begin(&ing.lengths, &db, e)) ||
-	    (rc = feed_open(&ing.rows, &db, "passage_rows", PASSAGE_ROWS, INGEST_ROWS, e)))
+	    (rc = feed_open(&ing.rows, &db, "passage_rows", PASSAGE_ROWS, INGEST_ROWS, e)) ||
+	    (rc = feed_open(&ing.attrs, &db, "attr_rows", ATTR_ROWS, INGEST_ROWS, e)))
 		goto out;
 	ing.ids = xcalloc(INGEST_ROWS, sizeof(*ing.ids));
 	ing.pids = xcalloc(INGEST_ROWS, sizeof(*ing.pids));
@@ -1122,6 +1144,7 @@ out:
 	if (ing.db)
 		tagger_release(&ing.tagger);
 	feed_close(&ing.rows);
+	feed_close(&ing.attrs);
 	free(ing.ids);
 	free(ing.pids);
 	free(ing.named);

@@ -74,7 +74,8 @@ int tagger_begin(struct tagger *t, struct db *db, const struct codebook *cb,
 	t->db = db;
 	t->cb = cb;
 	matcher_init(&t->m, cb);
-	if (feed_open(&t->rows, db, "coding_rows", CODING_ROWS, TAGGER_ROWS, e))
+	if (feed_open(&t->rows, db, "coding_rows", CODING_ROWS, TAGGER_ROWS, e) ||
+	    feed_open(&t->cues, db, "cue_rows", CUE_ROWS, TAGGER_ROWS, e))
 		return e->code;
 
 	if (!(st = db_stmt(db, STMT_TAG_RUN_LAST, e)))
@@ -140,25 +141,22 @@ int tagger_store(struct tagger *t, sqlite3_int64 passage_id,
 }
 
 int tagger_attr(struct tagger *t, sqlite3_int64 participant_id, const char *key,
-		const char *value, struct err *e)
+		const struct match *m, size_t n, struct err *e)
 {
-	for (size_t i = 0; i < t->cb->n; i++) {
-		const struct code *c = &t->cb->codes[i];
-		const struct rule *rule;
-		sqlite3_stmt *st;
-
-		if (!c->nattrs || !codebook_attr_match(c, &t->m, key, value, &rule))
-			continue;
-		if (!(st = db_stmt(t->db, STMT_ATTR_CODING_ADD, e)))
-			return e->code;
-		sqlite3_bind_int64(st, 1, participant_id);
-		sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 3, c->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, rule->where, -1, SQLITE_STATIC);
-		if (db_step_done(t->db, st, e, "storing an attribute cue"))
+	for (size_t i = 0; i < n; i++) {
+		feed_int(&t->cues, participant_id);
+		feed_str(&t->cues, key);
+		feed_str(&t->cues, t->cb->codes[m[i].code].id);
+		feed_str(&t->cues, m[i].rule->where);
+		if (feed_full(&t->cues) && tagger_attr_flush(t, e))
 			return e->code;
 	}
 	return 0;
+}
+
+int tagger_attr_flush(struct tagger *t, struct err *e)
+{
+	return feed_flush(&t->cues, t->db, STMT_ATTR_CODING_ADD, "storing an attribute cue", e);
 }
 
 int tagger_finish(struct tagger *t, struct err *e)
@@ -166,6 +164,7 @@ int tagger_finish(struct tagger *t, struct err *e)
 	sqlite3_stmt *st;
 
 	if (feed_flush(&t->rows, t->db, STMT_CODING_ADD, "storing a coding", e) ||
+	    tagger_attr_flush(t, e) ||
 	    (t->hits.h && feed_flush(&t->hits, t->db, STMT_HIT_ADD, "storing a coding", e)) ||
 	    !(st = db_stmt(t->db, STMT_TAG_RUN_COUNT, e)))
 		return e->code;
@@ -180,6 +179,7 @@ void tagger_release(struct tagger *t)
 	matcher_release(&t->m);
 	feed_close(&t->rows);
 	feed_close(&t->hits);
+	feed_close(&t->cues);
 }
 
 struct hits {
@@ -535,6 +535,7 @@ int cmd_tag(int argc, char **argv, struct err *e)
 	struct db db = { 0 };
 	struct tagger t = { 0 };
 	struct tag_ctx c = { 0 };
+	struct match *cues = NULL;
 	sqlite3_stmt *q = NULL;
 	struct progress prog = { 0 };
 	sqlite3_int64 hi = 0;
@@ -556,10 +557,16 @@ int cmd_tag(int argc, char **argv, struct err *e)
 		rc = e->code;
 		goto out;
 	}
-	while ((step = sqlite3_step(q)) == SQLITE_ROW)
-		if ((rc = tagger_attr(&t, sqlite3_column_int64(q, 0), db_col_text(q, 1),
-				      db_col_text(q, 2), e)))
+	cues = xcalloc(cb.n, sizeof(*cues));
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *key = db_col_text(q, 1);
+		size_t n = codebook_attr_match(&cb, &t.m, key, db_col_text(q, 2), cues);
+
+		/* the key is the query's until its next step */
+		if ((rc = tagger_attr(&t, sqlite3_column_int64(q, 0), key, cues, n, e)) ||
+		    (rc = tagger_attr_flush(&t, e)))
 			goto out;
+	}
 	sqlite3_finalize(q);
 	if (!(q = db_prepare(&db, "SELECT coalesce(min(id), 0), coalesce(max(id), -1) FROM passage", e))) {
 		rc = e->code;
@@ -628,6 +635,7 @@ out:
 	free(c.conns);
 	free(c.reads);
 	free(c.matchers);
+	free(cues);
 	if (t.db)
 		tagger_release(&t);
 	db_close(&db);

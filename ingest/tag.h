@@ -20,6 +20,7 @@ struct tagger {
 	struct matcher m;
 	struct feed rows;       /* codings not yet stored */
 	struct feed hits;       /* attribution's, not yet stored (tagger_keep_hits) */
+	struct feed cues;       /* attr_coding's rows, not yet stored */
 	sqlite3_int64 run_id;
 	long passages, codings;
 	int codebook_changed;   /* stored codings came from another codebook */
@@ -51,10 +52,12 @@ int tagger_store(struct tagger *t, sqlite3_int64 passage_id,
  * the database has: a first load that replaces nothing.
  */
 int tagger_keep_hits(struct tagger *t, struct err *e);
-/* Records which characters' attribute rules match a participant's
- * attribute `key` = `value` (attr_coding). */
+/* Stores cues already found (by codebook_attr_match, as workers do) in
+ * participant `participant_id`'s attribute `key` (attr_coding), a few
+ * hundred rows at a time: `key` is borrowed until tagger_attr_flush(). */
 int tagger_attr(struct tagger *t, sqlite3_int64 participant_id, const char *key,
-		const char *value, struct err *e);
+		const struct match *m, size_t n, struct err *e);
+int tagger_attr_flush(struct tagger *t, struct err *e);
 
 /* Adds the run's counts to its tag_run row. */
 int tagger_finish(struct tagger *t, struct err *e);
