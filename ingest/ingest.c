@@ -759,7 +759,8 @@ static void prepare(void *ctx, size_t i, int worker)
 	for (size_t k = 0, at = 0, chars = 0; k < job->d.nspans; k++) {
 		const struct span *sp = &job->d.spans[k];
 
-		/* spans are in text order but may leave gaps, never overlap */
+		/* spans come in text order, gaps between them; one that
+		 * started before the last ended is counted from the start */
 		if (sp->start < at) {
 			at = 0;
 			chars = 0;
