@@ -20,17 +20,20 @@ void names_release(struct names *n)
 	memset(n, 0, sizeof(*n));
 }
 
-static struct name_slot *set_of(struct names *n, const char *name)
+static struct name_slot *set_of(struct names *n, const char *name,
+				unsigned long long *hash)
 {
-	return &n->slots[2 * (XXH3_64bits(name, strlen(name)) % n->nsets)];
+	*hash = XXH3_64bits(name, strlen(name));
+	return &n->slots[2 * (*hash % n->nsets)];
 }
 
 int names_get(struct names *n, const char *name, sqlite3_int64 *id)
 {
-	struct name_slot *set = set_of(n, name);
+	unsigned long long hash;
+	struct name_slot *set = set_of(n, name, &hash);
 
 	for (struct name_slot *slot = set; slot < set + 2; slot++)
-		if (slot->name && !strcmp(slot->name, name)) {
+		if (slot->name && slot->hash == hash && !strcmp(slot->name, name)) {
 			*id = slot->id;
 			slot->uses += slot->uses < UINT_MAX;
 			return 1;
@@ -40,13 +43,15 @@ int names_get(struct names *n, const char *name, sqlite3_int64 *id)
 
 void names_put(struct names *n, const char *name, sqlite3_int64 id)
 {
-	struct name_slot *set = set_of(n, name);
+	unsigned long long hash;
+	struct name_slot *set = set_of(n, name, &hash);
 	struct name_slot *slot = set[1].uses < set[0].uses ? &set[1] : &set[0];
 
 	set[0].uses /= 2;
 	set[1].uses /= 2;
 	free(slot->name);
 	slot->name = xstrdup(name);
+	slot->hash = hash;
 	slot->id = id;
 	slot->uses = 0;
 }

@@ -17,6 +17,8 @@
  */
 struct name_slot {
 	char *name;
+	unsigned long long hash;    /* the name's: compared first, as reading
+				       the name itself is a cache miss */
 	sqlite3_int64 id;
 	unsigned uses;
 };
