@@ -53,8 +53,8 @@ int tagger_store(struct tagger *t, sqlite3_int64 passage_id,
  */
 int tagger_keep_hits(struct tagger *t, struct err *e);
 /* Stores cues already found (by codebook_attr_match, as workers do) in
- * participant `participant_id`'s attribute `key` (attr_coding), a few
- * hundred rows at a time: `key` is borrowed until tagger_attr_flush(). */
+ * participant `participant_id`'s attribute `key` (attr_coding),
+ * TAGGER_ROWS at a time: `key` is borrowed until tagger_attr_flush(). */
 int tagger_attr(struct tagger *t, sqlite3_int64 participant_id, const char *key,
 		const struct match *m, size_t n, struct err *e);
 int tagger_attr_flush(struct tagger *t, struct err *e);
