@@ -347,6 +347,11 @@ static int store_participant(struct ingest *ing, struct doc *d, sqlite3_int64 *p
 	return 0;
 }
 
+static int flush_attrs(struct ingest *ing, struct err *e)
+{
+	return feed_flush(&ing->attrs, ing->db, STMT_ATTR_SET, "storing a participant attribute", e);
+}
+
 /* The document's attributes and their cues (found by the worker), a few
  * hundred to a statement, all stored before it returns: the rows borrow
  * the document's text. */
@@ -367,13 +372,12 @@ static int store_attrs(struct ingest *ing, struct job *job, sqlite3_int64 doc_pi
 		feed_int(f, pid);
 		feed_str(f, d->attrs[i].key);
 		feed_str(f, d->attrs[i].value);
-		if ((feed_full(f) &&
-		     feed_flush(f, ing->db, STMT_ATTR_SET, "storing a participant attribute", e)) ||
+		if ((feed_full(f) && flush_attrs(ing, e)) ||
 		    tagger_attr(&ing->tagger, pid, d->attrs[i].key, job->cues + job->cue_at[i],
 				job->cue_at[i + 1] - job->cue_at[i], e))
 			return e->code;
 	}
-	if (feed_flush(f, ing->db, STMT_ATTR_SET, "storing a participant attribute", e))
+	if (flush_attrs(ing, e))
 		return e->code;
 	return tagger_attr_flush(&ing->tagger, e);
 }
