@@ -10,6 +10,7 @@
 
 #include "../../core/buf.h"
 #include "../../core/text.h"
+#include "../../ingest/dates.h"
 #include "../../ingest/doc.h"
 
 static const struct read_opts opts;
@@ -225,12 +226,63 @@ static void test_buf_read_file(void **state)
 	assert_int_equal(buf_read_file(&a, path), -1);
 }
 
+/* Dates as sources write them; the ISO ones read without strptime must
+ * read as strptime reads them (the same call with its format). */
+static void test_dates(void **state)
+{
+	static const struct {
+		const char *in, *want;  /* want NULL: not a date */
+		const char *fmt;        /* strptime's reading of it, to compare */
+	} cases[] = {
+		{ "2024-09-26T12:00:00.000Z", "2024-09-26T12:00:00", "%Y-%m-%dT%H:%M:%S" },
+		{ "2024-09-26T12:00:00", "2024-09-26T12:00:00", "%Y-%m-%dT%H:%M:%S" },
+		{ " 2024-09-26T23:59:59+02:00", "2024-09-26T23:59:59", "%Y-%m-%dT%H:%M:%S" },
+		{ "2024-02-30T10:00:00Z", "2024-02-30T10:00:00", "%Y-%m-%dT%H:%M:%S" },
+		{ "2026-06-09", "2026-06-09", "%Y-%m-%d" },
+		{ "1900-01-01", "1900-01-01", "%Y-%m-%d" },
+		/* what the fast reading leaves to strptime */
+		{ "2024-09-26T12:00:60Z", "2024-09-26T12:00:60", "%Y-%m-%dT%H:%M:%S" },
+		{ "2024-9-6T1:02:03", "2024-09-06T01:02:03", "%Y-%m-%dT%H:%M:%S" },
+		{ "2024-9-26", "2024-09-26", "%Y-%m-%d" },
+		{ "2026-06-09 14:30", "2026-06-09T14:30:00", NULL },
+		{ "1850-01-01T00:00:00", NULL, NULL },
+		{ "2024-13-01T00:00:00", NULL, NULL },
+		{ "2024-09-26T24:00:00", NULL, NULL },
+		{ "2024-09-26Tnoon", NULL, NULL },
+		{ "2024-09-26x", NULL, NULL },
+		{ "2024-09-26T12:00:00abc", NULL, NULL },
+		{ "Fri Feb 20 09:10:58 +0000 2026", "2026-02-20T09:10:58", NULL },
+		{ "8/31/2023 19:08:16", "2023-08-31T19:08:16", NULL },
+	};
+	char out0[DATE_MAX];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char out[DATE_MAX], ref[DATE_MAX];
+		int rc = date_normalize(cases[i].in, NULL, out);
+
+		if (!cases[i].want) {
+			assert_int_equal(rc, -1);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		assert_string_equal(out, cases[i].want);
+		if (cases[i].fmt) {
+			assert_int_equal(date_normalize(cases[i].in, cases[i].fmt, ref), 0);
+			assert_string_equal(out, ref);
+		}
+	}
+	/* a format given (a survey's mapping) is the only one tried */
+	assert_int_equal(date_normalize("2024-09-26", "%d.%m.%Y", out0), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_segmentation),
 		cmocka_unit_test(test_front_matter),
 		cmocka_unit_test(test_front_matter_errors),
+		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_buf_read_file),
