@@ -44,12 +44,13 @@ static struct span *add_post(struct doc *d, const char *text, int html,
 	struct span *sp;
 	char date[DATE_MAX];
 
-	if (html)
+	if (html) {
 		html_fragment_text(text, strlen(text), &plain);
-	else
-		buf_adds(&plain, text);
-	sp = doc_add_text(d, plain.data, plain.len, line);
-	buf_release(&plain);
+		sp = doc_add_text(d, plain.data, plain.len, line);
+		buf_release(&plain);
+	} else {
+		sp = doc_add_text(d, text, strlen(text), line);
+	}
 	if (!sp)
 		return NULL;
 	if (author)
@@ -166,12 +167,19 @@ enum tw_key {
 	K_USERNAME, K_CREATED_AT, K_REFERENCED, K_TYPE, K_ARRAY
 };
 
-static const char *const tw_keys[] = {
-	[K_DATA] = "data", [K_INCLUDES] = "includes", [K_USERS] = "users", [K_ID] = "id",
-	[K_TEXT] = "text", [K_AUTHOR_ID] = "author_id", [K_AUTHOR] = "author",
-	[K_USERNAME] = "username", [K_CREATED_AT] = "created_at",
-	[K_REFERENCED] = "referenced_tweets", [K_TYPE] = "type",
+/* with their lengths: every key of every line is looked up here */
+#define TW_KEY(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} tw_keys[] = {
+	[K_DATA] = TW_KEY("data"), [K_INCLUDES] = TW_KEY("includes"),
+	[K_USERS] = TW_KEY("users"), [K_ID] = TW_KEY("id"), [K_TEXT] = TW_KEY("text"),
+	[K_AUTHOR_ID] = TW_KEY("author_id"), [K_AUTHOR] = TW_KEY("author"),
+	[K_USERNAME] = TW_KEY("username"), [K_CREATED_AT] = TW_KEY("created_at"),
+	[K_REFERENCED] = TW_KEY("referenced_tweets"), [K_TYPE] = TW_KEY("type"),
 };
+#undef TW_KEY
 
 /* what a tweet's post is made of: strings as the line has them */
 struct tw_tweet {
@@ -292,7 +300,7 @@ static int tw_key(void *ctx, const unsigned char *s, size_t len)
 	enum tw_key k = K_OTHER;
 
 	for (size_t i = 1; i < sizeof(tw_keys) / sizeof(*tw_keys); i++)
-		if (tw_keys[i] && strlen(tw_keys[i]) == len && !memcmp(tw_keys[i], s, len))
+		if (tw_keys[i].len == len && !memcmp(tw_keys[i].name, s, len))
 			k = (enum tw_key)i;
 	if (l->depth >= 1 && l->depth <= TW_DEPTH)
 		l->at[l->depth - 1] = k;
@@ -366,7 +374,10 @@ static void twarc_tweet(struct doc *d, const struct tw_tweet *t, const struct tw
 			size_t nusers, int line)
 {
 	const char *author = t->author;
-	struct buf pid = BUF_INIT, url = BUF_INIT, parent = BUF_INIT;
+	/* the post's id, URL and parent, each ended by its NUL, in one
+	 * buffer: joined, not printed (four million posts a gigabyte) */
+	struct buf b = BUF_INIT;
+	size_t url = 0, parent = 0;
 
 	if (!t->id || !t->text || t->retweet)
 		return;
@@ -375,16 +386,23 @@ static void twarc_tweet(struct doc *d, const struct tw_tweet *t, const struct tw
 			author = users[i].username;
 	if (!author)
 		author = t->author_id;
-	buf_addf(&pid, "twitter:%s", t->id);
-	if (author)
-		buf_addf(&url, "https://x.com/%s/status/%s", author, t->id);
-	if (t->parent)
-		buf_addf(&parent, "twitter:%s", t->parent);
-	add_post(d, t->text, 0, author, t->created_at, pid.data, url.len ? url.data : NULL,
-		 parent.len ? parent.data : NULL, line);
-	buf_release(&pid);
-	buf_release(&url);
-	buf_release(&parent);
+	buf_adds(&b, "twitter:");
+	buf_add(&b, t->id, strlen(t->id) + 1);
+	if (author) {
+		url = b.len;
+		buf_adds(&b, "https://x.com/");
+		buf_adds(&b, author);
+		buf_adds(&b, "/status/");
+		buf_add(&b, t->id, strlen(t->id) + 1);
+	}
+	if (t->parent) {
+		parent = b.len;
+		buf_adds(&b, "twitter:");
+		buf_adds(&b, t->parent);
+	}
+	add_post(d, t->text, 0, author, t->created_at, b.data, url ? b.data + url : NULL,
+		 parent ? b.data + parent : NULL, line);
+	buf_release(&b);
 }
 
 /* Reads one line's document; its posts added to d. */
