@@ -172,9 +172,9 @@ int csvposts_read(struct doc *d, const char *data, size_t len, struct err *e)
 		if (!sp)
 			continue;
 		buf_addf(&b, "row %zu", r + 1);
-		set_str(&sp->location, b.data);
+		span_set(d, &sp->location, b.data);
 		if (col[1] >= 0 && !is_blank(cell(&t, r, col[1])))
-			set_str(&sp->participant, cell(&t, r, col[1]));
+			span_set(d, &sp->participant, cell(&t, r, col[1]));
 		if (col[2] >= 0 && !is_blank(cell(&t, r, col[2]))) {
 			if (date_normalize(cell(&t, r, col[2]), NULL, date)) {
 				rc = err_set(e, E_DATA, "%s:%d: row %zu: '%s' is not a date papercut reads",
@@ -182,15 +182,15 @@ int csvposts_read(struct doc *d, const char *data, size_t len, struct err *e)
 				buf_release(&b);
 				goto out;
 			}
-			set_str(&sp->date, date);
+			span_set(d, &sp->date, date);
 		}
 		if (col[3] >= 0 && !is_blank(cell(&t, r, col[3]))) {
 			buf_reset(&b);
 			buf_addf(&b, "post:%s", cell(&t, r, col[3]));
-			set_str(&sp->platform_id, b.data);
+			span_set(d, &sp->platform_id, b.data);
 		}
 		if (col[4] >= 0 && !is_blank(cell(&t, r, col[4])))
-			set_str(&sp->url, cell(&t, r, col[4]));
+			span_set(d, &sp->url, cell(&t, r, col[4]));
 		buf_release(&b);
 	}
 out:
@@ -467,13 +467,13 @@ int survey_read(struct doc *d, const char *data, size_t len, struct err *e)
 
 			if (!sp)
 				continue;
-			set_str(&sp->participant, who);
+			span_set(d, &sp->participant, who);
 			if (*when)
-				set_str(&sp->date, when);
+				span_set(d, &sp->date, when);
 			buf_reset(&where);
 			buf_addf(&where, "row %zu, column %s", r + 1, m.text[i]);
-			set_str(&sp->location, where.data);
-			set_str(&sp->context, m.label_row >= 1 && (size_t)m.label_row <= t.nrows &&
+			span_set(d, &sp->location, where.data);
+			span_set(d, &sp->context, m.label_row >= 1 && (size_t)m.label_row <= t.nrows &&
 				*cell(&t, (size_t)m.label_row - 1, text_cols[i]) ?
 				cell(&t, (size_t)m.label_row - 1, text_cols[i]) : m.text[i]);
 		}

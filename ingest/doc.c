@@ -26,6 +26,35 @@ void set_str(char **field, const char *value)
 	*field = value ? xstrdup(value) : NULL;
 }
 
+#define SPAN_BLOCK 4096
+
+void span_setn(struct doc *d, char **field, const char *s, size_t n)
+{
+	if (!s) {
+		*field = NULL;
+		return;
+	}
+	if (n + 1 > d->left) {
+		size_t size = sizeof(char *) + (n + 1 > SPAN_BLOCK ? n + 1 : SPAN_BLOCK);
+		char *block = xmalloc(size);
+
+		memcpy(block, &d->blocks, sizeof(char *));
+		d->blocks = block;
+		d->at = block + sizeof(char *);
+		d->left = size - sizeof(char *);
+	}
+	memcpy(d->at, s, n);
+	d->at[n] = '\0';
+	*field = d->at;
+	d->at += n + 1;
+	d->left -= n + 1;
+}
+
+void span_set(struct doc *d, char **field, const char *value)
+{
+	span_setn(d, field, value, value ? strlen(value) : 0);
+}
+
 void doc_release(struct doc *d)
 {
 	buf_release(&d->text);
@@ -43,19 +72,14 @@ void doc_release(struct doc *d)
 		free(d->attrs[i].value);
 	}
 	free(d->attrs);
-	for (size_t i = 0; i < d->nspans; i++) {
-		struct span *s = &d->spans[i];
-
-		free(s->speaker);
-		free(s->participant);
-		free(s->date);
-		free(s->location);
-		free(s->context);
-		free(s->platform_id);
-		free(s->url);
-		free(s->parent);
-	}
 	free(d->spans);
+	while (d->blocks) {
+		char *before;
+
+		memcpy(&before, d->blocks, sizeof(char *));
+		free(d->blocks);
+		d->blocks = before;
+	}
 	memset(d, 0, sizeof(*d));
 }
 

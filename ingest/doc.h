@@ -28,6 +28,7 @@ struct attr {
 	int line;
 };
 
+/* A span's strings belong to its doc, set by span_set (doc_release frees them). */
 struct span {
 	size_t start, end;        /* bytes into doc.text */
 	int line;                 /* in the file; 0 when it has none */
@@ -59,6 +60,11 @@ struct doc {
 	size_t nattrs, aattrs;
 	struct span *spans;
 	size_t nspans, aspans;
+	/* the spans' strings, packed into blocks, each block starting with
+	 * a pointer to the one before: a post's four or five strings cost no
+	 * malloc and free each (26 M of them a gigabyte) */
+	char *blocks, *at;
+	size_t left;
 };
 
 void doc_init(struct doc *d, const char *path, const struct read_opts *opts);
@@ -80,6 +86,11 @@ char *path_stem(const char *path);
 
 /* Replaces *field with a copy of `value` (NULL clears it). */
 void set_str(char **field, const char *value);
+
+/* Sets a span's `field` to a copy of s[0..n) (s NULL: clears it), or of
+ * the string `value`; the copy lives as long as the doc. */
+void span_setn(struct doc *d, char **field, const char *s, size_t n);
+void span_set(struct doc *d, char **field, const char *value);
 
 /* Whether `name` is an interviewer of the document. */
 int doc_is_interviewer(const struct doc *d, const char *name);

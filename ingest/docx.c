@@ -131,7 +131,7 @@ int docx_read(struct doc *d, const char *data, size_t len, struct err *e)
 
 		d->spans[i].line = (d->spans[i].line + 1) / 2;
 		buf_addf(&where, "paragraph %d", d->spans[i].line);
-		set_str(&d->spans[i].location, where.data);
+		span_set(d, &d->spans[i].location, where.data);
 		buf_release(&where);
 	}
 out:

@@ -158,7 +158,7 @@ static void read_blocks(struct doc *d, xmlNode *n, struct buf *text, char **head
 		}
 		sp = doc_add_text(d, text->data, text->len, (int)xmlGetLineNo(n));
 		if (sp && *heading)
-			set_str(&sp->context, *heading);
+			span_set(d, &sp->context, *heading);
 		if (sp && !strcasecmp((const char *)n->name, "pre"))
 			sp->untagged = !d->opts->tag_code;
 	}

@@ -111,7 +111,7 @@ int markdown_read(struct doc *d, const char *data, size_t len, struct err *e)
 			buf_addf(&context, "%scode", context.len ? " > " : "");
 		}
 		if (context.len)
-			set_str(&sp->context, context.data);
+			span_set(d, &sp->context, context.data);
 	}
 	cmark_iter_free(it);
 	cmark_node_free(root);

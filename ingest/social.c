@@ -54,12 +54,12 @@ static struct span *add_post(struct doc *d, const char *text, int html,
 	if (!sp)
 		return NULL;
 	if (author)
-		set_str(&sp->participant, author);
+		span_set(d, &sp->participant, author);
 	if (when && !date_normalize(when, NULL, date))
-		set_str(&sp->date, date);
-	set_str(&sp->platform_id, id);
-	set_str(&sp->url, url);
-	set_str(&sp->parent, parent);
+		span_set(d, &sp->date, date);
+	span_set(d, &sp->platform_id, id);
+	span_set(d, &sp->url, url);
+	span_set(d, &sp->parent, parent);
 	return sp;
 }
 
@@ -518,19 +518,19 @@ int mastodon_read(struct doc *d, const char *data, size_t len, struct err *e)
 
 			if (str(note, "id")) {
 				buf_addf(&pid, "mastodon:%s", str(note, "id"));
-				set_str(&sp->platform_id, pid.data);
+				span_set(d, &sp->platform_id, pid.data);
 			}
 			buf_reset(&pid);
 			if (str(note, "inReplyTo")) {
 				buf_addf(&pid, "mastodon:%s", str(note, "inReplyTo"));
-				set_str(&sp->parent, pid.data);
+				span_set(d, &sp->parent, pid.data);
 			}
 			buf_release(&pid);
 			if (cw && *cw) {
 				struct buf c = BUF_INIT;
 
 				buf_addf(&c, "content warning: %s", cw);
-				set_str(&sp->context, c.data);
+				span_set(d, &sp->context, c.data);
 				buf_release(&c);
 			}
 		}

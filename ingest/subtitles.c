@@ -37,12 +37,12 @@ static void flush(struct turns *t)
 	start = d->text.len;
 	buf_add(&d->text, t->text.data, t->text.len);
 	sp = doc_span(d, start, d->text.len, t->line);
-	set_str(&sp->location, t->time.data);
+	span_set(d, &sp->location, t->time.data);
 	if (t->speaker.len) {
-		set_str(&sp->speaker, t->speaker.data);
+		span_set(d, &sp->speaker, t->speaker.data);
 		sp->interviewer = doc_is_interviewer(d, t->speaker.data);
 		if (!sp->interviewer)
-			set_str(&sp->participant, t->speaker.data);
+			span_set(d, &sp->participant, t->speaker.data);
 	}
 }
 

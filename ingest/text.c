@@ -208,7 +208,7 @@ static void add_span(struct doc *d, size_t start, size_t end, int line,
 	if (end == start)
 		return;
 	sp = doc_span(d, start, end, line);
-	sp->speaker = speaker ? xstrndup(speaker, speaker_len) : NULL;
+	span_setn(d, &sp->speaker, speaker, speaker_len);
 	sp->interviewer = sp->speaker && doc_is_interviewer(d, sp->speaker);
 }
 

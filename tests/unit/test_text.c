@@ -226,6 +226,36 @@ static void test_buf_read_file(void **state)
 	assert_int_equal(buf_read_file(&a, path), -1);
 }
 
+/* A span's strings, short and longer than a block, kept until the doc goes. */
+static void test_span_strings(void **state)
+{
+	struct doc d;
+	char *big = malloc(10001);
+	(void)state;
+
+	memset(big, 'x', 10000);
+	big[10000] = '\0';
+	doc_init(&d, "t", &opts);
+	for (size_t i = 0; i < 3; i++)
+		assert_non_null(doc_add_text(&d, "text", 4, 1));
+	span_set(&d, &d.spans[0].speaker, "Ann");
+	span_set(&d, &d.spans[1].context, big);
+	span_setn(&d, &d.spans[2].location, "row 2, column 3", 5);
+	span_set(&d, &d.spans[2].url, NULL);
+	for (size_t i = 0; i < 2000; i++)     /* blocks after blocks */
+		span_set(&d, &d.spans[0].date, "2026-06-09");
+	for (size_t i = 0; i < 5000; i++)     /* a block filled to its last byte */
+		span_set(&d, &d.spans[1].speaker, "");
+	assert_string_equal(d.spans[0].speaker, "Ann");
+	assert_string_equal(d.spans[1].context, big);
+	assert_string_equal(d.spans[2].location, "row 2");
+	assert_null(d.spans[2].url);
+	assert_string_equal(d.spans[0].date, "2026-06-09");
+	assert_string_equal(d.spans[1].speaker, "");
+	doc_release(&d);
+	free(big);
+}
+
 /* Dates as sources write them; the ISO ones read without strptime must
  * read as strptime reads them (the same call with its format). */
 static void test_dates(void **state)
@@ -283,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_front_matter),
 		cmocka_unit_test(test_front_matter_errors),
 		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_span_strings),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_buf_read_file),
