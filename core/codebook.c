@@ -105,6 +105,8 @@ void codebook_release(struct codebook *cb)
 	free(cb->codes);
 	hs_free_database(cb->hs);
 	hs_free_scratch(cb->hs_scratch);
+	free(cb->slot_code);
+	free(cb->code_always);
 	for (size_t i = 0; i < cb->nproblems; i++)
 		free(cb->problems[i]);
 	free(cb->problems);
@@ -593,6 +595,8 @@ static void build_prefilter(struct codebook *cb)
 			if (!r->re)
 				continue;
 			ALLOC_GROW(rules, n + 1, alloc);
+			cb->slot_code = xrealloc(cb->slot_code, alloc * sizeof(*cb->slot_code));
+			cb->slot_code[n] = k < c->nrules ? (int)i : -1;
 			rules[n++] = r;
 		}
 	}
@@ -649,6 +653,11 @@ static void build_prefilter(struct codebook *cb)
 	cb->nrules_all = (int)n;
 	for (size_t i = 0; i < n; i++)
 		cb->nhs += rules[i]->hs_id >= 0;
+	cb->code_always = xcalloc(cb->n ? cb->n : 1, 1);
+	for (size_t i = 0; i < cb->n; i++)
+		for (size_t k = 0; k < cb->codes[i].nrules; k++)
+			if (cb->codes[i].rules[k].re && cb->codes[i].rules[k].hs_id < 0)
+				cb->code_always[i] = 1;
 	for (size_t i = 0; i < n; i++)
 		free(widened[i]);
 	free(widened);
@@ -789,6 +798,8 @@ void matcher_init(struct matcher *m, const struct codebook *cb)
 	if (cb->hs && hs_clone_scratch(cb->hs_scratch, &m->scratch) != HS_SUCCESS)
 		m->scratch = NULL;
 	m->maybe = xcalloc(cb->nrules_all ? (size_t)cb->nrules_all : 1, 1);
+	m->code_maybe = xcalloc(cb->n ? cb->n : 1, 1);
+	m->slot_code = cb->slot_code;
 }
 
 void matcher_release(struct matcher *m)
@@ -796,14 +807,19 @@ void matcher_release(struct matcher *m)
 	pcre2_match_data_free(m->md);
 	hs_free_scratch(m->scratch);
 	free(m->maybe);
+	free(m->code_maybe);
 	memset(m, 0, sizeof(*m));
 }
 
 static int on_prefilter(unsigned id, unsigned long long from, unsigned long long to,
 			unsigned flags, void *ctx)
 {
+	struct matcher *m = ctx;
+
 	(void)from, (void)to, (void)flags;
-	((unsigned char *)ctx)[id] = 1;
+	m->maybe[id] = 1;
+	if (m->slot_code[id] >= 0)
+		m->code_maybe[m->slot_code[id]] = 1;
 	return 0;
 }
 
@@ -849,15 +865,22 @@ size_t codebook_match(const struct codebook *cb, struct matcher *m,
 	size_t n = 0;
 
 	/* the prefilter marks what may match; without it, everything may */
-	memset(m->maybe, !(cb->hs && m->scratch && !m->plain), (size_t)cb->nrules_all);
-	if (cb->hs && m->scratch && !m->plain &&
-	    hs_scan(cb->hs, text, (unsigned)len, 0, m->scratch, on_prefilter, m->maybe) != HS_SUCCESS)
+	int all = !(cb->hs && m->scratch && !m->plain);
+
+	memset(m->maybe, all, (size_t)cb->nrules_all);
+	memset(m->code_maybe, all, cb->n);
+	if (!all && hs_scan(cb->hs, text, (unsigned)len, 0, m->scratch, on_prefilter, m) != HS_SUCCESS) {
 		memset(m->maybe, 1, (size_t)cb->nrules_all);
+		memset(m->code_maybe, 1, cb->n);
+	}
 
 	for (size_t i = 0; i < cb->n; i++) {
 		const struct code *c = &cb->codes[i];
 		struct match best = { .rule = NULL };
 		size_t s, e;
+
+		if (!m->code_maybe[i] && !cb->code_always[i])
+			continue;       /* none of its patterns can match */
 
 		for (size_t k = 0; k < c->nrules; k++)
 			if (first_match(&c->rules[k], m, text, len, &s, &e) &&

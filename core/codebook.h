@@ -63,6 +63,11 @@ struct codebook {
 	hs_scratch_t *hs_scratch;   /* cloned by each matcher */
 	int nhs;                    /* rules in it */
 	int nrules_all;             /* rules with an hs_id slot */
+	/* per hs_id slot, the code whose pattern it is (-1: an exclude), and
+	 * per code, whether a pattern of it is outside the prefilter: only
+	 * the codes the prefilter names, and those, are looked at further */
+	int *slot_code;
+	unsigned char *code_always;
 };
 
 /* One match of a code in a passage. */
@@ -78,6 +83,8 @@ struct matcher {
 	pcre2_match_data *md;
 	hs_scratch_t *scratch;
 	unsigned char *maybe;       /* per hs_id: the prefilter said it may match */
+	unsigned char *code_maybe;  /* per code: a pattern of it may match */
+	const int *slot_code;       /* the codebook's */
 	int plain;
 };
 

@@ -57,7 +57,14 @@ static const char engine_ini[] =
 	"[grace]\n"
 	"kind = character\n"
 	"label = Grace\n"
-	"pattern = \\bC\\+\\+|\\bgdb\\b\n";
+	"pattern = \\bC\\+\\+|\\bgdb\\b\n"
+	/* a branch reset, which Hyperscan cannot take: PCRE2 alone runs it,
+	 * always */
+	"[waker]\n"
+	"kind = papercut\n"
+	"theme = runtime\n"
+	"label = Wakers\n"
+	"pattern = \\b(?|wakers?|wake-ups?)\\b\n";
 
 static void test_match_table(void **state)
 {
@@ -80,6 +87,8 @@ static void test_match_table(void **state)
 		{ "TASKS HANG in gdb", "hang,grace", 0, 10, "t.ini:12" },
 		{ "Ünïcode task hangs", "hang", 10, 20, "t.ini:12" },
 		{ "", "", 0, 0, NULL },
+		{ "the waker never woke", "waker", 4, 9, "t.ini:22" },
+		{ "gdb showed a waker", "grace,waker", 0, 3, "t.ini:17" },
 	};
 	char *dir = write_codebook("t.ini", engine_ini);
 	struct codebook cb;
@@ -90,7 +99,9 @@ static void test_match_table(void **state)
 	(void)state;
 	codebook_init(&cb);
 	assert_int_equal(codebook_load(&cb, dir, &e), 0);
-	assert_int_equal(cb.n, 3);
+	assert_int_equal(cb.n, 4);
+	assert_true(cb.codes[3].rules[0].hs_id < 0);    /* outside the prefilter */
+	assert_true(cb.codes[0].rules[0].hs_id >= 0);
 	matcher_init(&m, &cb);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		size_t n = codebook_match(&cb, &m, cases[i].text, strlen(cases[i].text), out);
