@@ -579,7 +579,7 @@ static void build_prefilter(struct codebook *cb)
 	char **widened = NULL;
 	const char **exprs = NULL;
 	unsigned *flags = NULL, *ids = NULL;
-	size_t n = 0, alloc = 0;
+	size_t n = 0, alloc = 0, slot_alloc = 0;
 	hs_compile_error_t *err = NULL;
 	struct buf path = BUF_INIT;
 	int cached;
@@ -595,7 +595,7 @@ static void build_prefilter(struct codebook *cb)
 			if (!r->re)
 				continue;
 			ALLOC_GROW(rules, n + 1, alloc);
-			cb->slot_code = xrealloc(cb->slot_code, alloc * sizeof(*cb->slot_code));
+			ALLOC_GROW(cb->slot_code, n + 1, slot_alloc);
 			cb->slot_code[n] = k < c->nrules ? (int)i : -1;
 			rules[n++] = r;
 		}
