@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "lengths.h"
+#include "text.h"
 
 static int count_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
 {
@@ -166,18 +167,6 @@ out:
 	return rc;
 }
 
-static int digits(const char *s, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 unsigned day_key(const char *date)
 {
 	int y, m, d;
@@ -186,8 +175,8 @@ unsigned day_key(const char *date)
 	if (!date)
 		return DAY_UNDATED;
 	if (strnlen(date, 10) < 10 || date[4] != '-' || date[7] != '-' ||
-	    (y = digits(date, 4)) < 1970 || (m = digits(date + 5, 2)) < 1 || m > 12 ||
-	    (d = digits(date + 8, 2)) < 1 || d > 31)
+	    (y = digits_value(date, 4)) < 1970 || (m = digits_value(date + 5, 2)) < 1 || m > 12 ||
+	    (d = digits_value(date + 8, 2)) < 1 || d > 31)
 		return CHUNK_UNKNOWN;
 	key = 1 + ((long)(y - 1970) * 12 + (m - 1)) * 31 + (d - 1);
 	return key < CHUNK_UNKNOWN ? (unsigned)key : CHUNK_UNKNOWN;

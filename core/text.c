@@ -61,3 +61,14 @@ int line_at(const char *s, size_t off)
 	return line;
 }
 
+int digits_value(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}

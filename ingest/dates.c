@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/text.h"
 #include "dates.h"
 
 /* Formats sources write dates in, tried in order. */
@@ -34,18 +35,6 @@ static int fits(const char *s, const char *fmt, struct tm *tm)
 	return end && (!*end || strchr(".Z+- G", *end));
 }
 
-/* Whether s[0..n) are digits, and their value in *v. */
-static int digits(const char *s, int n, int *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 1;
-}
-
 /*
  * YYYY-MM-DDTHH:MM:SS (and what may follow it) and YYYY-MM-DD, as posts
  * and front matter write them, without strptime and strftime, which took
@@ -54,17 +43,18 @@ static int digits(const char *s, int n, int *v)
  */
 static int iso_fast(const char *s, char out[DATE_MAX])
 {
-	int y, mo, d, h, mi, sec;
+	int y = digits_value(s, 4), mo, d, h, mi, sec;
 
-	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
-	    !digits(s + 8, 2, &d) || y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31)
+	if (y < 1900 || s[4] != '-' || (mo = digits_value(s + 5, 2)) < 1 || mo > 12 ||
+	    s[7] != '-' || (d = digits_value(s + 8, 2)) < 1 || d > 31)
 		return 0;
 	if (!s[10]) {
 		memcpy(out, s, 11);
 		return 1;
 	}
-	if (s[10] != 'T' || !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
-	    s[16] != ':' || !digits(s + 17, 2, &sec) || h > 23 || mi > 59 || sec > 59 ||
+	if (s[10] != 'T' || (h = digits_value(s + 11, 2)) < 0 || h > 23 || s[13] != ':' ||
+	    (mi = digits_value(s + 14, 2)) < 0 || mi > 59 || s[16] != ':' ||
+	    (sec = digits_value(s + 17, 2)) < 0 || sec > 59 ||
 	    (s[19] && !strchr(".Z+- G", s[19])))
 		return 0;
 	memcpy(out, s, 19);
