@@ -172,6 +172,9 @@ static int db_prepare_schema(struct db *db, struct err *e)
 			       "'%s': made by a newer papercut (schema %d, this one knows %d)",
 			       db->path, version, SCHEMA_VERSION);
 
+	/* before anything is written: a page size is fixed with the file */
+	if (tables == 0 && db_exec(db, "PRAGMA page_size = " DB_PAGE_SIZE, e))
+		return e->code;
 	if (db_exec(db, "PRAGMA journal_mode = WAL", e))
 		return e->code;
 	if (tables == 0) {

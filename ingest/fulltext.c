@@ -101,7 +101,8 @@ static int scratch_open(struct fulltext *ft, struct db *db, const char *create)
 	if (unlink(ft->path) && errno != ENOENT)
 		return -1;      /* a stale one from a batch that crashed */
 	if (sqlite3_open_v2(ft->path, &ft->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) ||
-	    sqlite3_exec(ft->h, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+	    sqlite3_exec(ft->h, "PRAGMA page_size = " DB_PAGE_SIZE ";"
+			 " PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
 			 " PRAGMA cache_size = -4096", NULL, NULL, NULL) ||
 	    sqlite3_exec(ft->h, create, NULL, NULL, NULL) ||
 	    !(get = db_prepare(db, "SELECT k, v FROM passage_fts_config WHERE k <> 'version'",

@@ -30,6 +30,7 @@ check "day keys" "$(sql old.db "SELECT hex(substr(days, 1, 6)) FROM passage_day 
 printf 'Ann: hi\nBo: the request hangs\n' >new.txt
 $PAPERCUT --db old.db ingest new.txt >/dev/null
 check "ingest after" "$(sql old.db "SELECT count(*) FROM passage")" 3
+check "page size kept" "$(sql old.db 'PRAGMA page_size')" 4096
 check "lengths after" "$(sql old.db "SELECT hex(substr(lens, 3, 6)) FROM passage_len WHERE chunk = 0")" \
 	030001000300
 # undated: 0
