@@ -293,7 +293,7 @@ static int add_or_find(struct db *db, enum db_stmt add, enum db_stmt find,
 	return 0;
 }
 
-#define NAME_SETS 32768     /* 65,536 names remembered: 4 MB at most */
+#define NAME_SETS 16384     /* 65,536 names remembered: 4 MB at most */
 
 /*
  * The participant named `name`, made on first sight and remembered

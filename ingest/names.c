@@ -1,4 +1,3 @@
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -9,12 +8,12 @@
 void names_init(struct names *n, size_t nsets)
 {
 	n->nsets = nsets;
-	n->slots = xcalloc(2 * nsets, sizeof(*n->slots));
+	n->slots = xcalloc(NAME_WAYS * nsets, sizeof(*n->slots));
 }
 
 void names_release(struct names *n)
 {
-	for (size_t i = 0; n->slots && i < 2 * n->nsets; i++)
+	for (size_t i = 0; n->slots && i < NAME_WAYS * n->nsets; i++)
 		free(n->slots[i].name);
 	free(n->slots);
 	memset(n, 0, sizeof(*n));
@@ -24,7 +23,7 @@ static struct name_slot *set_of(struct names *n, const char *name,
 				unsigned long long *hash)
 {
 	*hash = XXH3_64bits(name, strlen(name));
-	return &n->slots[2 * (*hash % n->nsets)];
+	return &n->slots[NAME_WAYS * (*hash % n->nsets)];
 }
 
 int names_get(struct names *n, const char *name, sqlite3_int64 *id)
@@ -32,10 +31,10 @@ int names_get(struct names *n, const char *name, sqlite3_int64 *id)
 	unsigned long long hash;
 	struct name_slot *set = set_of(n, name, &hash);
 
-	for (struct name_slot *slot = set; slot < set + 2; slot++)
+	for (struct name_slot *slot = set; slot < set + NAME_WAYS; slot++)
 		if (slot->name && slot->hash == hash && !strcmp(slot->name, name)) {
 			*id = slot->id;
-			slot->uses += slot->uses < UINT_MAX;
+			slot->uses += slot->uses < NAME_USES_MAX;
 			return 1;
 		}
 	return 0;
@@ -44,11 +43,18 @@ int names_get(struct names *n, const char *name, sqlite3_int64 *id)
 void names_put(struct names *n, const char *name, sqlite3_int64 id)
 {
 	unsigned long long hash;
-	struct name_slot *set = set_of(n, name, &hash);
-	struct name_slot *slot = set[1].uses < set[0].uses ? &set[1] : &set[0];
+	struct name_slot *set = set_of(n, name, &hash), *slot = NULL;
 
-	set[0].uses /= 2;
-	set[1].uses /= 2;
+	/* an empty place, else the first of the least used */
+	for (struct name_slot *way = set; way < set + NAME_WAYS; way++)
+		if (!way->name) {
+			slot = way;
+			break;
+		} else if (!slot || way->uses < slot->uses) {
+			slot = way;
+		}
+	for (struct name_slot *way = set; way < set + NAME_WAYS; way++)
+		way->uses -= way->uses > 0;
 	free(slot->name);
 	slot->name = xstrdup(name);
 	slot->hash = hash;

@@ -1,6 +1,7 @@
 /* The ingest writer's names (ingest/names.h), in a cache of one set of
- * two: what it remembers, which name a new one replaces, and that uses
- * age. Each step is a get (a hit gives the id, a miss nothing) or a put. */
+ * NAME_WAYS (4): what it remembers, which name a new one replaces, and
+ * that uses age. Each step is a get (a hit gives the id, a miss nothing)
+ * or a put; the comments give each name's uses after the step. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,28 +19,29 @@ struct step {
 
 static const struct step steps[] = {
 	{ 'g', "ann", 0 },              /* nothing yet */
-	{ 'p', "ann", 1 },
+	{ 'p', "ann", 1 },              /* ann 0 */
 	{ 'g', "ann", 1 },
-	{ 'p', "bo", 2 },               /* the other way */
 	{ 'g', "ann", 1 },
-	{ 'g', "bo", 2 },
+	{ 'g', "ann", 1 },              /* ann 3 */
+	{ 'p', "bo", 2 },               /* an empty place: ann 2, bo 0 */
+	{ 'g', "bo", 2 },               /* bo 1 */
+	{ 'p', "cy", 3 },               /* ann 1, bo 0, cy 0 */
+	{ 'p', "dee", 4 },              /* the last empty place, not bo's or
+					   cy's, used 0 times: all 0 */
 	{ 'g', "ann", 1 },
-	{ 'g', "ann", 1 },              /* ann used 3 times since bo came, bo once */
-	{ 'p', "r1", 3 },               /* replaces bo, the one used less */
-	{ 'g', "bo", 0 },
-	{ 'g', "r1", 3 },
-	{ 'g', "ann", 1 },              /* ann: 3 / 2 + 1 = 2, r1: 1 */
-	{ 'p', "r2", 4 },               /* r1 again: ann 1, r2 0 */
-	{ 'g', "r1", 0 },
 	{ 'g', "ann", 1 },              /* ann 2 */
-	{ 'p', "r3", 5 },               /* r2 goes: ann 1 */
-	{ 'p', "r4", 6 },               /* r3 goes: ann 0 */
+	{ 'g', "bo", 2 },               /* bo 1 */
+	{ 'g', "dee", 4 },              /* dee 1; cy 0 */
+	{ 'p', "r1", 5 },               /* replaces cy, the least used:
+					   ann 1, bo 0, r1 0, dee 0 */
+	{ 'g', "cy", 0 },
+	{ 'g', "ann", 1 },              /* ann 2 */
+	{ 'p', "r2", 6 },               /* a tie of three at 0: the first, bo */
+	{ 'g', "bo", 0 },
+	{ 'g', "r1", 5 },
+	{ 'g', "dee", 4 },
+	{ 'g', "r2", 6 },
 	{ 'g', "ann", 1 },
-	{ 'g', "r4", 6 },               /* ann 1, r4 1: a tie */
-	{ 'p', "r5", 7 },               /* the first way goes on a tie: ann, aged out */
-	{ 'g', "ann", 0 },
-	{ 'g', "r4", 6 },
-	{ 'g', "r5", 7 },
 };
 
 static void test_one_set(void **state)
@@ -86,11 +88,43 @@ static void test_many_sets(void **state)
 	names_release(&n);
 }
 
+/* Whether a name used 1000 times is still remembered after `puts` new
+ * names of its set. */
+static int kept_after(int puts)
+{
+	struct names n;
+	sqlite3_int64 id = 0;
+	char name[32];
+	int kept;
+
+	names_init(&n, 1);
+	names_put(&n, "ann", 1);
+	for (int i = 0; i < 1000; i++)
+		assert_true(names_get(&n, "ann", &id));
+	for (int i = 0; i < puts; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		names_put(&n, name, i + 2);
+	}
+	kept = names_get(&n, "ann", &id);
+	names_release(&n);
+	return kept;
+}
+
+/* A name used more than NAME_USES_MAX times counts as used that many:
+ * it stays through NAME_USES_MAX new names of its set, not one more. */
+static void test_ageing(void **state)
+{
+	(void)state;
+	assert_true(kept_after(NAME_USES_MAX));
+	assert_false(kept_after(NAME_USES_MAX + 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_set),
 		cmocka_unit_test(test_many_sets),
+		cmocka_unit_test(test_ageing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
