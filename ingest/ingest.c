@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -803,6 +804,25 @@ out:
 }
 
 /*
+ * Once the files are stored, the memory that held them back to the
+ * system before the sorts take theirs: the window's files, and the page
+ * cache's dirty pages written out (as they would be at the commit) so
+ * that the smaller cache of the sorts frees the rest of it, then what
+ * malloc keeps of all that. Otherwise the sorts take theirs on top: a
+ * gigabyte's peak 95 MB, not 80-87 (160 MB: 89, not 77), at the same
+ * speed (interleaved rounds: 0.99 at 1 GB, 1.02 at 160 MB).
+ */
+static int give_back(struct ingest *ing, struct db *db, struct err *e)
+{
+	for (size_t i = 0; i < ing->window; i++)
+		job_release(&ing->jobs[i]);
+	if (sqlite3_db_cacheflush(db->h) != SQLITE_OK)
+		return db_fail(db, e, "writing the database");
+	malloc_trim(0);
+	return 0;
+}
+
+/*
  * The files read ahead of the writer: two a thread and two more, and up
  * to four times that while the files are small. While the file it needs
  * next is not ready, the writer prepares a later one itself (core/pool.h),
@@ -1122,6 +1142,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	if ((rc = tagger_finish(&ing.tagger, e)) ||
 	    (rc = fulltext_close(&ing.fulltext, e)) ||
 	    (rc = lengths_finish(&ing.lengths, e)) ||
+	    (rc = give_back(&ing, &db, e)) ||
 	    (rc = db_exec(&db, "PRAGMA threads = 1; PRAGMA cache_size = " DB_SORT_CACHE_SIZE, e)) ||
 	    (rc = bulk_end(&ing, &db, e)))
 		goto out;
