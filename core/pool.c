@@ -114,6 +114,14 @@ int pool_run(size_t n, int threads, size_t window,
 	return rc;
 }
 
+size_t pool_window(int threads, size_t largest, size_t budget)
+{
+	size_t least = 2 * (size_t)(threads < 1 ? 1 : threads) + 2, most = 4 * least;
+	size_t fit = budget / (largest ? largest : 1);
+
+	return fit < least ? least : fit > most ? most : fit;
+}
+
 int pool_threads(void)
 {
 	const char *env = getenv("PAPERCUT_THREADS");

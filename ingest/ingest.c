@@ -822,27 +822,9 @@ static int give_back(struct ingest *ing, struct db *db, struct err *e)
 	return 0;
 }
 
-/*
- * The files read ahead of the writer: two a thread and two more, and up
- * to four times that while the files are small. While the file it needs
- * next is not ready, the writer prepares a later one itself (core/pool.h),
- * and the worker reads ahead only as far as the window: with 4 files
- * its core was 82-86 % busy while the 160 MB corpus's files (1-40 KB)
- * were stored, with 16 87-94 %; ingest took 0.94 and 0.98 of the time
- * at 1 GB (two sets of two interleaved rounds), 0.88 and 0.95 at 160 MB
- * (five and four). Files are held whole, so past those four the window
- * holds at most WINDOW_BYTES of the largest (a 100 MB file read ahead
- * takes about 300 MB).
- */
-#define WINDOW_BYTES ((off_t)8 << 20)
-
-static size_t window(int threads, off_t largest)
-{
-	size_t least = 2 * (size_t)threads + 2, most = 4 * least;
-	off_t fit = WINDOW_BYTES / (largest > 0 ? largest : 1);
-
-	return fit <= (off_t)least ? least : fit >= (off_t)most ? most : (size_t)fit;
-}
+/* Files read ahead of the writer past the first 2 a thread + 2: as many
+ * as 8 MB of the largest allow (core/pool.h). */
+#define WINDOW_BYTES ((size_t)8 << 20)
 
 /* The writer's part: store file i, in order. A bad file is listed (with
  * --keep-going) or ends the batch; a database error always ends it. */
@@ -1105,7 +1087,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	ing.files = files.v;
 	ing.nfiles = files.n;
 	ing.total_bytes = files.bytes;
-	ing.window = window(o.threads, files.largest);
+	ing.window = pool_window(o.threads, (size_t)files.largest, WINDOW_BYTES);
 	nctx = o.threads + 1;     /* the writer prepares files too (core/pool.h) */
 	ing.jobs = xcalloc(ing.window, sizeof(*ing.jobs));
 	ing.matchers = xcalloc((size_t)nctx, sizeof(*ing.matchers));

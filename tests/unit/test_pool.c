@@ -144,10 +144,39 @@ static void test_pool_threads(void **state)
 	assert_int_equal(pool_threads(), want);
 }
 
+/* Two a thread and two more, up to four times that while the budget
+ * holds that many of the largest item. */
+static void test_pool_window(void **state)
+{
+	static const struct {
+		int threads;
+		size_t largest, budget, want;
+	} cases[] = {
+		{ 1, 40 << 10, 8 << 20, 16 },       /* small files: four times */
+		{ 3, 40 << 10, 8 << 20, 32 },
+		{ 1, 0, 8 << 20, 16 },              /* empty files */
+		{ 1, 1 << 20, 8 << 20, 8 },         /* as many as the budget holds */
+		{ 1, 700 << 10, 8 << 20, 11 },
+		{ 1, 2 << 20, 8 << 20, 4 },
+		{ 1, (size_t)100 << 20, 8 << 20, 4 },   /* never fewer than before */
+		{ 2, (size_t)100 << 20, 8 << 20, 6 },
+		{ 0, 40 << 10, 8 << 20, 16 },       /* no threads: as one */
+	};
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
+		size_t got = pool_window(cases[c].threads, cases[c].largest, cases[c].budget);
+
+		if (got != cases[c].want)
+			fail_msg("case %zu: window %zu, want %zu", c, got, cases[c].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool_run),
+		cmocka_unit_test(test_pool_window),
 		cmocka_unit_test(test_pool_threads),
 	};
 
