@@ -814,9 +814,12 @@ out:
  */
 static int give_back(struct ingest *ing, struct db *db, struct err *e)
 {
+	int rc;
+
 	for (size_t i = 0; i < ing->window; i++)
 		job_release(&ing->jobs[i]);
-	if (sqlite3_db_cacheflush(db->h) != SQLITE_OK)
+	/* busy: a reader kept the lock the pages need; they wait for it then */
+	if ((rc = sqlite3_db_cacheflush(db->h)) != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
 		return db_fail(db, e, "writing the database");
 	malloc_trim(0);
 	return 0;
