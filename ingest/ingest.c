@@ -819,10 +819,12 @@ out:
  * Once the files are stored, the memory that held them back to the
  * system before the sorts take theirs: the window's files, and the page
  * cache's dirty pages written out (as they would be at the commit) so
- * that the smaller cache of the sorts frees the rest of it, then what
- * malloc keeps of all that. Otherwise the sorts take theirs on top: a
+ * that the sorts' smaller cache frees the rest of it, then what malloc
+ * keeps of all that. Otherwise the sorts take theirs on top: a
  * gigabyte's peak 95 MB, not 80-87 (160 MB: 89, not 77), at the same
- * speed (interleaved rounds: 0.99 at 1 GB, 1.02 at 160 MB).
+ * speed (interleaved rounds: 0.99 at 1 GB, 1.02 at 160 MB). malloc
+ * keeps what the cache frees unless trimmed after it: trimmed before,
+ * the peak was 93-94 MB at 1 GB, 82-84 after.
  */
 static int give_back(struct ingest *ing, struct db *db, struct err *e)
 {
@@ -833,6 +835,8 @@ static int give_back(struct ingest *ing, struct db *db, struct err *e)
 	/* busy: a reader kept the lock the pages need; they wait for it then */
 	if ((rc = sqlite3_db_cacheflush(db->h)) != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
 		return db_fail(db, e, "writing the database");
+	if (db_exec(db, "PRAGMA threads = 1; PRAGMA cache_size = " DB_SORT_CACHE_SIZE, e))
+		return e->code;
 	malloc_trim(0);
 	return 0;
 }
@@ -1132,15 +1136,15 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	}
 	/* What follows sorts (a bulk load's indexes, attribution), and SQLite
 	 * sorts as much in memory as the page cache holds, on top of the
-	 * cache: with a smaller one the peak is 65 MB, not 97, on 100 MB of
-	 * sources, 72 MB, not 100, on 1 GB, and nothing is slower. With a
-	 * helper thread it sorts on the other core too, idle by then but for
-	 * the full-text merge: 0.94-0.97 of the time, the peak 12 MB more. */
+	 * cache: with a smaller one (give_back) the peak is 65 MB, not 97, on
+	 * 100 MB of sources, 72 MB, not 100, on 1 GB, and nothing is slower.
+	 * With a helper thread it sorts on the other core too, idle by then
+	 * but for the full-text merge: 0.94-0.97 of the time, the peak 12 MB
+	 * more. */
 	if ((rc = tagger_finish(&ing.tagger, e)) ||
 	    (rc = fulltext_close(&ing.fulltext, e)) ||
 	    (rc = lengths_finish(&ing.lengths, e)) ||
-	    (rc = give_back(&ing, &db, e)) ||
-	    (rc = db_exec(&db, "PRAGMA threads = 1; PRAGMA cache_size = " DB_SORT_CACHE_SIZE, e)))
+	    (rc = give_back(&ing, &db, e)))
 		goto out;
 	/* A first load's attribution reads its noted hits, none of the
 	 * indexes sorted next: it goes first, one thread beside the
