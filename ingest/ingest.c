@@ -817,14 +817,18 @@ out:
 
 /*
  * Once the files are stored, the memory that held them back to the
- * system before the sorts take theirs: the window's files, and the page
- * cache's dirty pages written out (as they would be at the commit) so
- * that the sorts' smaller cache frees the rest of it, then what malloc
- * keeps of all that. Otherwise the sorts take theirs on top: a
+ * system before what sorts (a bulk load's indexes, attribution) takes
+ * its own, as SQLite sorts in as much memory again as the page cache
+ * holds: the window's files; the page cache's dirty pages written out
+ * (as they would be at the commit), so that a smaller cache for the
+ * sorts frees the rest of it (the peak 65 MB, not 97, on 100 MB of
+ * sources, 72 MB, not 100, on 1 GB, nothing slower); then, after that,
+ * what malloc keeps of it all (trimmed before the cache shrank, the
+ * peak was 93-94 MB at 1 GB, 82-84 after). Without any of it, a
  * gigabyte's peak 95 MB, not 80-87 (160 MB: 89, not 77), at the same
- * speed (interleaved rounds: 0.99 at 1 GB, 1.02 at 160 MB). malloc
- * keeps what the cache frees unless trimmed after it: trimmed before,
- * the peak was 93-94 MB at 1 GB, 82-84 after.
+ * speed (interleaved rounds: 0.99 at 1 GB, 1.02 at 160 MB). The sorts
+ * get a helper thread, for the other core, idle by then but for the
+ * full-text merge: 0.94-0.97 of the time, the peak 12 MB more.
  */
 static int give_back(struct ingest *ing, struct db *db, struct err *e)
 {
@@ -1134,13 +1138,6 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 				*e = ing.jobs[i].e;
 		goto out;
 	}
-	/* What follows sorts (a bulk load's indexes, attribution), and SQLite
-	 * sorts as much in memory as the page cache holds, on top of the
-	 * cache: with a smaller one (give_back) the peak is 65 MB, not 97, on
-	 * 100 MB of sources, 72 MB, not 100, on 1 GB, and nothing is slower.
-	 * With a helper thread it sorts on the other core too, idle by then
-	 * but for the full-text merge: 0.94-0.97 of the time, the peak 12 MB
-	 * more. */
 	if ((rc = tagger_finish(&ing.tagger, e)) ||
 	    (rc = fulltext_close(&ing.fulltext, e)) ||
 	    (rc = lengths_finish(&ing.lengths, e)) ||
