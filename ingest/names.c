@@ -61,3 +61,33 @@ void names_put(struct names *n, const char *name, sqlite3_int64 id)
 	slot->id = id;
 	slot->uses = 0;
 }
+
+void name_filter_init(struct name_filter *f, size_t nbits)
+{
+	f->nbits = nbits;
+	f->bits = xcalloc(nbits / 8 + 1, 1);
+}
+
+void name_filter_release(struct name_filter *f)
+{
+	free(f->bits);
+	f->bits = NULL;
+}
+
+int name_filter_add(struct name_filter *f, const char *name)
+{
+	unsigned long long hash = XXH3_64bits(name, strlen(name));
+	size_t h1 = (size_t)(hash & 0xffffffff), h2 = (size_t)(hash >> 32) | 1;
+	int seen = 1;
+
+	for (size_t k = 0; k < NAME_FILTER_PROBES; k++) {
+		size_t bit = (h1 + k * h2) % f->nbits;
+		unsigned char mask = (unsigned char)(1 << bit % 8);
+
+		if (!(f->bits[bit / 8] & mask)) {
+			seen = 0;
+			f->bits[bit / 8] |= mask;
+		}
+	}
+	return seen;
+}

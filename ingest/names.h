@@ -44,4 +44,30 @@ int names_get(struct names *n, const char *name, sqlite3_int64 *id);
 /* Remembers `name` (not remembered yet) as `id`. */
 void names_put(struct names *n, const char *name, sqlite3_int64 id);
 
+/*
+ * Every name a batch has stored, as a Bloom filter: into a database whose
+ * participants all come from the batch, a name it has not seen is new, so
+ * the writer adds it with the other new names of its document in one
+ * statement (core/feed.h) instead of trying an insert of its own. Four
+ * probes in NAME_FILTER_BITS (2 MB) say "seen" of about 1 new name in 400
+ * once a million are in; past a few million, more often, and the writer
+ * looks those up in the database as before: fixed in size, as the cache
+ * above. The tests build it small (Makefile), so that their few thousand
+ * names take both ways.
+ */
+#ifndef NAME_FILTER_BITS
+#define NAME_FILTER_BITS ((size_t)1 << 24)
+#endif
+#define NAME_FILTER_PROBES 4
+
+struct name_filter {
+	unsigned char *bits;
+	size_t nbits;
+};
+
+void name_filter_init(struct name_filter *f, size_t nbits);
+void name_filter_release(struct name_filter *f);
+/* Adds `name`; whether it may have been added before (0: it was not). */
+int name_filter_add(struct name_filter *f, const char *name);
+
 #endif

@@ -119,12 +119,46 @@ static void test_ageing(void **state)
 	assert_false(kept_after(NAME_USES_MAX + 1));
 }
 
+/* How many of `n` new names a filter of `nbits` says it has seen, when
+ * each is added once; every one of them is seen when added again. */
+static int seen_of_new(size_t nbits, int n)
+{
+	struct name_filter f;
+	char name[32];
+	int seen = 0;
+
+	name_filter_init(&f, nbits);
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "r%d@example.org", i);
+		seen += name_filter_add(&f, name);
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "r%d@example.org", i);
+		if (!name_filter_add(&f, name))
+			fail_msg("%zu bits: r%d, added before, not seen", nbits, i);
+	}
+	name_filter_release(&f);
+	return seen;
+}
+
+/* The filter never forgets a name (the writer would store it twice); of
+ * new ones, at ingest's size it takes almost none for seen, and once
+ * full most (the writer then looks them up in the database). */
+static void test_filter(void **state)
+{
+	(void)state;
+	assert_int_equal(seen_of_new((size_t)1 << 24, 20000), 0);
+	assert_in_range(seen_of_new(4096, 200), 0, 2);
+	assert_in_range(seen_of_new(64, 200), 150, 200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_set),
 		cmocka_unit_test(test_many_sets),
 		cmocka_unit_test(test_ageing),
+		cmocka_unit_test(test_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
