@@ -46,6 +46,7 @@ enum db_stmt {
 	STMT_SOURCE_INTERVIEWER,
 	STMT_PARTICIPANT_FIND,
 	STMT_PARTICIPANT_ADD,
+	STMT_PARTICIPANT_NEW,           /* from participant_rows */
 	STMT_PARTICIPANT_TOUCH,
 	STMT_PARTICIPANT_OVERRIDE,
 	STMT_ATTR_SET,                  /* from attr_rows */
