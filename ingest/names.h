@@ -49,7 +49,7 @@ void names_put(struct names *n, const char *name, sqlite3_int64 id);
  * participants all come from the batch, a name it has not seen is new, so
  * the writer adds it with the other new names of its document in one
  * statement (core/feed.h) instead of trying an insert of its own. Four
- * probes in NAME_FILTER_BITS (2 MB) say "seen" of about 1 new name in 400
+ * probes in NAME_FILTER_BITS (2 MB) say "seen" of about 1 new name in 500
  * once a million are in; past a few million, more often, and the writer
  * looks those up in the database as before: fixed in size, as the cache
  * above. The tests build it small (Makefile), so that their few thousand
