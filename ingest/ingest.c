@@ -93,8 +93,8 @@ struct ingest {
 				   file: a line per file adds up) */
 	long added, unchanged, replaced, passages, duplicates;
 	struct names names;         /* participant()'s */
-	struct feed people;         /* new participants not yet stored, when
-				       the batch began with none (`seen`) */
+	int no_people;              /* the batch began with no participants */
+	struct feed people;         /* new ones not yet stored, then (`seen`) */
 	struct name_filter seen;
 	sqlite3_int64 next_pid;     /* the id the next of them takes */
 	/* the pipeline */
@@ -648,11 +648,7 @@ static int first_load(struct ingest *ing, struct db *db, struct err *e)
 		return e->code;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		ing->first = sqlite3_column_int(st, 0);
-		if (sqlite3_column_int(st, 1) &&
-		    !feed_open(&ing->people, db, "participant_rows", "id, name", INGEST_ROWS, e)) {
-			name_filter_init(&ing->seen, NAME_FILTER_BITS);
-			ing->next_pid = 1;
-		}
+		ing->no_people = sqlite3_column_int(st, 1);
 	} else {
 		db_fail(db, e, "reading the database");
 	}
@@ -1159,8 +1155,14 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	}
 	if ((rc = lengths_begin(&ing.lengths, &db, e)) ||
 	    (rc = feed_open(&ing.rows, &db, "passage_rows", PASSAGE_ROWS, INGEST_ROWS, e)) ||
-	    (rc = feed_open(&ing.attrs, &db, "attr_rows", ATTR_ROWS, INGEST_ROWS, e)))
+	    (rc = feed_open(&ing.attrs, &db, "attr_rows", ATTR_ROWS, INGEST_ROWS, e)) ||
+	    (ing.no_people &&
+	     (rc = feed_open(&ing.people, &db, "participant_rows", "id, name", INGEST_ROWS, e))))
 		goto out;
+	if (ing.no_people) {
+		name_filter_init(&ing.seen, NAME_FILTER_BITS);
+		ing.next_pid = 1;
+	}
 	ing.ids = xcalloc(INGEST_ROWS, sizeof(*ing.ids));
 	ing.pids = xcalloc(INGEST_ROWS, sizeof(*ing.pids));
 	names_init(&ing.names, NAME_SETS);
