@@ -2,10 +2,11 @@
 # The names of a batch into a database with no participants: the writer
 # takes a name its filter has not seen for new, gives it the next id and
 # stores it with its document's other new names; a name the filter may
-# have seen (in the tests' small filter, most once a few hundred are in)
-# it looks up or adds on its own, after storing those held. Either way
-# each person is one participant, numbered in order of first sight, and
-# the batch stores what it stores into a database that has participants.
+# have seen (in the tests' small filter, a few in a hundred once a couple
+# of thousand are in) it looks up or adds on its own, after storing those
+# held. Either way each person is one participant, numbered in order of
+# first sight, and the batch stores what it stores into a database that
+# has participants.
 . "$(dirname "$0")/../lib.sh"
 
 mkdir corpus
@@ -30,7 +31,7 @@ printf -- '---\nparticipant: Cy New\ncharacter: grace\n---\nCy New: Late.\n' >co
 
 $PAPERCUT --db first.db ingest --batch b corpus >/dev/null
 check "people" "$(sql first.db "SELECT count(*), min(id), max(id) FROM participant")" "3011|1|3011"
-check "first sight" "$(sql first.db "SELECT count(*) FROM participant WHERE name <> CASE
+check "first sight, but Cy New" "$(sql first.db "SELECT count(*) FROM participant WHERE name <> CASE
 	WHEN id <= 3000 THEN 'r' || (id - 1) ELSE 'r' || (id - 2) END || '@example.org'")" 1
 check "again" "$(sql first.db "SELECT count(*), count(DISTINCT participant_id) FROM passage
 	WHERE participant_id <= 200")" "400|200"
