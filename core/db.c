@@ -81,7 +81,7 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	 * pages all over the name index (160 MB: 0.49 -> 1.27 s, not 0.39);
 	 * a clash ends the batch either way */
 	[STMT_PARTICIPANT_NEW] =
-		"INSERT OR FAIL INTO participant(id, name) SELECT * FROM participant_rows",
+		"INSERT OR FAIL INTO participant(" PARTICIPANT_ROWS ") SELECT * FROM participant_rows",
 	[STMT_PARTICIPANT_TOUCH] =
 		"INSERT OR IGNORE INTO temp.touched_participant VALUES (?1)",
 	[STMT_PARTICIPANT_OVERRIDE] =

@@ -26,6 +26,7 @@
 	" location, context, platform_id, url, parent_id, tagged"
 #define CODING_ROWS "passage_id, code_id, rule, start_byte, end_byte, run_id"
 #define ATTR_ROWS "participant_id, key, value"
+#define PARTICIPANT_ROWS "id, name"
 #define CUE_ROWS "participant_id, key, code_id, rule"
 
 /*

@@ -1157,7 +1157,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	    (rc = feed_open(&ing.rows, &db, "passage_rows", PASSAGE_ROWS, INGEST_ROWS, e)) ||
 	    (rc = feed_open(&ing.attrs, &db, "attr_rows", ATTR_ROWS, INGEST_ROWS, e)) ||
 	    (ing.no_people &&
-	     (rc = feed_open(&ing.people, &db, "participant_rows", "id, name", INGEST_ROWS, e))))
+	     (rc = feed_open(&ing.people, &db, "participant_rows", PARTICIPANT_ROWS,
+					  INGEST_ROWS, e))))
 		goto out;
 	if (ing.no_people) {
 		name_filter_init(&ing.seen, NAME_FILTER_BITS);
