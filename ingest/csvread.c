@@ -15,107 +15,7 @@
 #include "../core/mem.h"
 #include "dates.h"
 #include "doc.h"
-
-struct table {
-	char ***rows;           /* rows[r][c], NUL-terminated strings */
-	size_t *ncols;
-	size_t nrows, arows;
-	char **row;             /* the row being read */
-	size_t ncur, acur;
-	int *lines;             /* line each row starts on */
-	int line;               /* being read */
-	int row_start;          /* line the current row started on */
-};
-
-static void on_field(void *s, size_t len, void *data)
-{
-	struct table *t = data;
-
-	ALLOC_GROW(t->row, t->ncur + 1, t->acur);
-	t->row[t->ncur++] = xstrndup(s ? s : "", len);
-}
-
-static void on_row(int c, void *data)
-{
-	struct table *t = data;
-
-	(void)c;
-	ALLOC_GROW(t->rows, t->nrows + 1, t->arows);
-	t->ncols = xrealloc(t->ncols, t->arows * sizeof(*t->ncols));
-	t->lines = xrealloc(t->lines, t->arows * sizeof(*t->lines));
-	t->rows[t->nrows] = t->row;
-	t->ncols[t->nrows] = t->ncur;
-	t->lines[t->nrows] = t->row_start;
-	t->nrows++;
-	t->row_start = t->line + 1;     /* a row ends with its line */
-	t->row = NULL;
-	t->ncur = t->acur = 0;
-}
-
-static void table_release(struct table *t)
-{
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < t->ncols[r]; c++)
-			free(t->rows[r][c]);
-		free(t->rows[r]);
-	}
-	for (size_t c = 0; c < t->ncur; c++)
-		free(t->row[c]);
-	free(t->row);
-	free(t->rows);
-	free(t->ncols);
-	free(t->lines);
-	memset(t, 0, sizeof(*t));
-}
-
-/* Reads the whole CSV, strictly: bad quoting is an error that names the
- * line and row where it is. */
-static int read_table(struct doc *d, const char *data, size_t len, struct table *t,
-		      struct err *e)
-{
-	struct csv_parser p;
-	const char *at = data, *end = data + len;
-	int rc = 0;
-
-	memset(t, 0, sizeof(*t));
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
-		return err_set(e, E_DATA, "%s: cannot start the CSV parser", d->path);
-	t->line = t->row_start = 1;
-	while (at < end) {      /* line by line, to know where rows start */
-		const char *nl = memchr(at, '\n', (size_t)(end - at));
-		size_t n = nl ? (size_t)(nl - at) + 1 : (size_t)(end - at);
-
-		if (csv_parse(&p, at, n, on_field, on_row, t) != n) {
-			rc = err_set(e, E_DATA, "%s:%d: bad CSV in row %zu: a quote inside an"
-				     " unquoted field, or text after a closing quote", d->path,
-				     t->line, t->nrows + 1);
-			goto out;
-		}
-		at += n;
-		t->line++;
-	}
-	if (csv_fini(&p, on_field, on_row, t))
-		rc = err_set(e, E_DATA, "%s:%d: bad CSV in row %zu: a quote opened here is never"
-			     " closed", d->path, t->row_start, t->nrows + 1);
-out:
-	csv_free(&p);
-	return rc;
-}
-
-static long column(const struct table *t, size_t header_row, const char *name)
-{
-	if (header_row >= t->nrows)
-		return -1;
-	for (size_t c = 0; c < t->ncols[header_row]; c++)
-		if (!strcmp(t->rows[header_row][c], name))
-			return (long)c;
-	return -1;
-}
-
-static const char *cell(const struct table *t, size_t r, long c)
-{
-	return c >= 0 && (size_t)c < t->ncols[r] ? t->rows[r][c] : "";
-}
+#include "table.h"
 
 static int is_blank(const char *s)
 {
@@ -133,7 +33,7 @@ int csvposts_read(struct doc *d, const char *data, size_t len, struct err *e)
 	struct buf one = BUF_INIT;
 	int rc = 0;
 
-	if ((rc = read_table(d, data, len, &t, e)))
+	if ((rc = table_read(&t, d->path, data, len, e)))
 		goto out;
 	d->format = "posts";
 	while (*item) {         /* KEY=COLUMN, comma separated */
@@ -154,7 +54,7 @@ int csvposts_read(struct doc *d, const char *data, size_t len, struct err *e)
 				     one.data);
 			goto out;
 		}
-		if ((col[k] = column(&t, 0, eq + 1)) < 0) {
+		if ((col[k] = table_column(&t, 0, eq + 1)) < 0) {
 			rc = err_set(e, E_DATA, "%s:1: no column '%s' (--map %s)", d->path, eq + 1, one.data);
 			goto out;
 		}
@@ -164,7 +64,7 @@ int csvposts_read(struct doc *d, const char *data, size_t len, struct err *e)
 		goto out;
 	}
 	for (size_t r = 1; r < t.nrows; r++) {
-		const char *text = cell(&t, r, col[0]);
+		const char *text = table_cell(&t, r, col[0]);
 		struct span *sp = doc_add_text(d, text, strlen(text), t.lines[r]);
 		char date[DATE_MAX];
 		struct buf b = BUF_INIT;
@@ -173,24 +73,24 @@ int csvposts_read(struct doc *d, const char *data, size_t len, struct err *e)
 			continue;
 		buf_addf(&b, "row %zu", r + 1);
 		span_set(d, &sp->location, b.data);
-		if (col[1] >= 0 && !is_blank(cell(&t, r, col[1])))
-			span_set(d, &sp->participant, cell(&t, r, col[1]));
-		if (col[2] >= 0 && !is_blank(cell(&t, r, col[2]))) {
-			if (date_normalize(cell(&t, r, col[2]), NULL, date)) {
+		if (col[1] >= 0 && !is_blank(table_cell(&t, r, col[1])))
+			span_set(d, &sp->participant, table_cell(&t, r, col[1]));
+		if (col[2] >= 0 && !is_blank(table_cell(&t, r, col[2]))) {
+			if (date_normalize(table_cell(&t, r, col[2]), NULL, date)) {
 				rc = err_set(e, E_DATA, "%s:%d: row %zu: '%s' is not a date papercut reads",
-					     d->path, t.lines[r], r + 1, cell(&t, r, col[2]));
+					     d->path, t.lines[r], r + 1, table_cell(&t, r, col[2]));
 				buf_release(&b);
 				goto out;
 			}
 			span_set(d, &sp->date, date);
 		}
-		if (col[3] >= 0 && !is_blank(cell(&t, r, col[3]))) {
+		if (col[3] >= 0 && !is_blank(table_cell(&t, r, col[3]))) {
 			buf_reset(&b);
-			buf_addf(&b, "post:%s", cell(&t, r, col[3]));
+			buf_addf(&b, "post:%s", table_cell(&t, r, col[3]));
 			span_set(d, &sp->platform_id, b.data);
 		}
-		if (col[4] >= 0 && !is_blank(cell(&t, r, col[4])))
-			span_set(d, &sp->url, cell(&t, r, col[4]));
+		if (col[4] >= 0 && !is_blank(table_cell(&t, r, col[4])))
+			span_set(d, &sp->url, table_cell(&t, r, col[4]));
 		buf_release(&b);
 	}
 out:
@@ -285,7 +185,7 @@ static int looks_free_text(const struct table *t, size_t first, long c)
 	size_t n = 0, chars = 0;
 
 	for (size_t r = first; r < t->nrows; r++) {
-		const char *v = cell(t, r, c);
+		const char *v = table_cell(t, r, c);
 		int words = 0;
 
 		if (is_blank(v))
@@ -307,8 +207,8 @@ static void recognise(struct doc *d, struct mapping *m, const struct table *t)
 		"Timestamp", "Email Address", "id", "submitdate", "lastpage",
 		"startlanguage", "seed", "token", "startdate", "datestamp", "ipaddr", "refurl",
 	};
-	const char *first = t->nrows ? cell(t, 0, 0) : "";
-	int qualtrics = t->nrows >= 3 && t->ncols[2] && !strncmp(cell(t, 2, 0), "{\"ImportId\"", 11);
+	const char *first = t->nrows ? table_cell(t, 0, 0) : "";
+	int qualtrics = t->nrows >= 3 && t->ncols[2] && !strncmp(table_cell(t, 2, 0), "{\"ImportId\"", 11);
 
 	if (qualtrics) {
 		set_str(&m->tool, "Qualtrics");
@@ -316,10 +216,10 @@ static void recognise(struct doc *d, struct mapping *m, const struct table *t)
 			m->header_rows = 3;
 		if (!m->label_row)
 			m->label_row = 2;
-		if (!m->respondent && column(t, 0, "ResponseId") >= 0)
+		if (!m->respondent && table_column(t, 0, "ResponseId") >= 0)
 			set_str(&m->respondent, "ResponseId");
 		if (!m->date)
-			set_str(&m->date, column(t, 0, "RecordedDate") >= 0 ? "RecordedDate" : "EndDate");
+			set_str(&m->date, table_column(t, 0, "RecordedDate") >= 0 ? "RecordedDate" : "EndDate");
 		/* free text: the questions whose import id ends in _TEXT; the
 		 * other questions (QID...) are attributes */
 		if (m->ntext || m->nattribute)
@@ -349,9 +249,9 @@ static void recognise(struct doc *d, struct mapping *m, const struct table *t)
 		set_str(&m->tool, "Google Forms");
 		if (!m->date)
 			set_str(&m->date, "Timestamp");
-		if (!m->respondent && column(t, 0, "Email Address") >= 0)
+		if (!m->respondent && table_column(t, 0, "Email Address") >= 0)
 			set_str(&m->respondent, "Email Address");
-	} else if (!strcmp(first, "id") && column(t, 0, "submitdate") == 1) {
+	} else if (!strcmp(first, "id") && table_column(t, 0, "submitdate") == 1) {
 		set_str(&m->tool, "LimeSurvey");
 		if (!m->date)
 			set_str(&m->date, "submitdate");
@@ -410,7 +310,7 @@ int survey_read(struct doc *d, const char *data, size_t len, struct err *e)
 	char *stem = path_stem(d->path);
 	int rc;
 
-	if ((rc = read_table(d, data, len, &t, e)))
+	if ((rc = table_read(&t, d->path, data, len, e)))
 		goto out;
 	d->format = "survey";
 	if (d->opts->mapping && (rc = load_mapping(&m, d->opts->mapping, e)))
@@ -426,16 +326,16 @@ int survey_read(struct doc *d, const char *data, size_t len, struct err *e)
 		m.header_rows = 1;
 	text_cols = xcalloc(m.ntext, sizeof(*text_cols));
 	for (size_t i = 0; i < m.ntext; i++)
-		if ((text_cols[i] = column(&t, 0, m.text[i])) < 0) {
+		if ((text_cols[i] = table_column(&t, 0, m.text[i])) < 0) {
 			rc = err_set(e, E_DATA, "%s:1: no column '%s' (free text named by %s)", d->path,
 				     m.text[i], d->opts->mapping ? d->opts->mapping : m.tool);
 			goto out;
 		}
-	if (m.respondent && (resp = column(&t, 0, m.respondent)) < 0) {
+	if (m.respondent && (resp = table_column(&t, 0, m.respondent)) < 0) {
 		rc = err_set(e, E_DATA, "%s:1: no respondent column '%s'", d->path, m.respondent);
 		goto out;
 	}
-	if (m.date && (date = column(&t, 0, m.date)) < 0 && d->opts->mapping) {
+	if (m.date && (date = table_column(&t, 0, m.date)) < 0 && d->opts->mapping) {
 		rc = err_set(e, E_DATA, "%s:1: no date column '%s'", d->path, m.date);
 		goto out;
 	}
@@ -445,24 +345,24 @@ int survey_read(struct doc *d, const char *data, size_t len, struct err *e)
 
 		buf_reset(&name);
 		/* a bare number (LimeSurvey's id) is only unique in its file */
-		if (resp >= 0 && !is_blank(cell(&t, r, resp)) &&
-		    strspn(cell(&t, r, resp), "0123456789") < strlen(cell(&t, r, resp)))
-			buf_adds(&name, cell(&t, r, resp));
+		if (resp >= 0 && !is_blank(table_cell(&t, r, resp)) &&
+		    strspn(table_cell(&t, r, resp), "0123456789") < strlen(table_cell(&t, r, resp)))
+			buf_adds(&name, table_cell(&t, r, resp));
 		else
-			buf_addf(&name, "%s#%s", stem, resp >= 0 && !is_blank(cell(&t, r, resp)) ?
-				 cell(&t, r, resp) : "");
+			buf_addf(&name, "%s#%s", stem, resp >= 0 && !is_blank(table_cell(&t, r, resp)) ?
+				 table_cell(&t, r, resp) : "");
 		if (name.data[name.len - 1] == '#')
 			buf_addf(&name, "row%zu", r + 1);
 		who = name.data;
-		if (date >= 0 && !is_blank(cell(&t, r, date)) &&
-		    date_normalize(cell(&t, r, date), m.date_format, when)) {
+		if (date >= 0 && !is_blank(table_cell(&t, r, date)) &&
+		    date_normalize(table_cell(&t, r, date), m.date_format, when)) {
 			rc = err_set(e, E_DATA, "%s:%d: row %zu: date '%s' does not read%s%s",
-				     d->path, t.lines[r], r + 1, cell(&t, r, date),
+				     d->path, t.lines[r], r + 1, table_cell(&t, r, date),
 				     m.date_format ? " as " : "", m.date_format ? m.date_format : "");
 			goto out;
 		}
 		for (size_t i = 0; i < m.ntext; i++) {
-			const char *answer = cell(&t, r, text_cols[i]);
+			const char *answer = table_cell(&t, r, text_cols[i]);
 			struct span *sp = doc_add_text(d, answer, strlen(answer), t.lines[r]);
 
 			if (!sp)
@@ -474,19 +374,19 @@ int survey_read(struct doc *d, const char *data, size_t len, struct err *e)
 			buf_addf(&where, "row %zu, column %s", r + 1, m.text[i]);
 			span_set(d, &sp->location, where.data);
 			span_set(d, &sp->context, m.label_row >= 1 && (size_t)m.label_row <= t.nrows &&
-				*cell(&t, (size_t)m.label_row - 1, text_cols[i]) ?
-				cell(&t, (size_t)m.label_row - 1, text_cols[i]) : m.text[i]);
+				*table_cell(&t, (size_t)m.label_row - 1, text_cols[i]) ?
+				table_cell(&t, (size_t)m.label_row - 1, text_cols[i]) : m.text[i]);
 		}
 		for (size_t i = 0; i < m.nattribute; i++) {
 			long c;
 
 			split_as(m.attribute[i], &col, &where);
-			if ((c = column(&t, 0, col.data)) < 0) {
+			if ((c = table_column(&t, 0, col.data)) < 0) {
 				rc = err_set(e, E_DATA, "%s:1: no attribute column '%s'", d->path, col.data);
 				goto out;
 			}
-			if (!is_blank(cell(&t, r, c)))
-				doc_attr(d, who, where.data, cell(&t, r, c), t.lines[r]);
+			if (!is_blank(table_cell(&t, r, c)))
+				doc_attr(d, who, where.data, table_cell(&t, r, c), t.lines[r]);
 		}
 	}
 out:
