@@ -21,6 +21,7 @@ LIGHT_LIBS = -lsqlite3 -lcsv -lpthread -lm
 SRC  = $(wildcard core/*.c ingest/*.c analyze/*.c report/*.c)
 HDR  = $(wildcard core/*.h ingest/*.h analyze/*.h report/*.h)
 UNIT = $(wildcard tests/unit/test_*.c)
+GEN  = build/gen/schema.inc build/gen/decisions.inc
 
 # what the light papercut runs: the commands that read (papercut.c)
 LIGHT_SRC = $(filter-out core/codebook.c,$(wildcard core/*.c)) $(wildcard analyze/*.c)
@@ -38,16 +39,16 @@ deps:
 test-deps:
 	@scripts/install-deps.sh test
 
-build/gen/schema.inc: data/schema.sql
+build/gen/%.inc: data/%.sql
 	@mkdir -p $(@D)
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 
-build/rel/%.o: %.c $(HDR) build/gen/schema.inc
+build/rel/%.o: %.c $(HDR) $(GEN)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # the tests' Bloom filter of names is small (ingest/names.h)
-build/test/%.o: %.c $(HDR) build/gen/schema.inc
+build/test/%.o: %.c $(HDR) $(GEN)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -DNAME_FILTER_BITS=16384 $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
 

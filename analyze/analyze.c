@@ -24,6 +24,7 @@ static const char analyze_help[] =
 	"  --table T           matrix (default), themes, trends, over or pairs\n"
 	"  --csv               CSV of one table\n"
 	"  --json              JSON of every table\n"
+	CODER_HELP
 	SERIES_HELP;
 
 enum { FMT_TEXT, FMT_CSV, FMT_JSON };
@@ -317,6 +318,7 @@ int cmd_analyze(int argc, char **argv, struct err *e)
 		{ "json", no_argument, NULL, 'j' },
 		{ "table", required_argument, NULL, 't' },
 		SERIES_OPTIONS,
+		CODER_OPTION,
 		CLI_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};

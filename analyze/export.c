@@ -8,14 +8,17 @@
 static const char export_usage[] = "papercut export codings|participants|passages";
 static const char export_help[] =
 	"Writes CSV (RFC 4180) on stdout.\n\n"
-	"  codings       source,line,passage_id,participant,character,speaker,code,kind,rule,quote\n"
-	"                one row per coding; interviewer turns have no participant\n"
+	"  codings       source,line,passage_id,participant,character,speaker,code,kind,rule,quote,\n"
+	"                origin,coder: one row per coding that counts (the rules', less\n"
+	"                what coders rejected, and what they added: origin human, rule\n"
+	"                empty, coder who); interviewer turns have no participant\n"
 	"  participants  participant,character,decided_by,documents,passages\n"
 	"  passages      every passage with its provenance: source, format, line,\n"
 	"                location, code-point offsets into the source's stored text,\n"
 	"                participant, speaker, date, platform id, URL, parent, context\n\n"
 	"Text that a spreadsheet would run as a formula (=, +, -, @) starts with\n"
-	"an apostrophe.\n";
+	"an apostrophe.\n\n"
+	CODER_HELP;
 
 static const struct {
 	const char *name;
@@ -24,11 +27,11 @@ static const struct {
 } exports[] = {
 	{ "codings",
 	  { "source", "line", "passage_id", "participant", "character", "speaker",
-	    "code", "kind", "rule", "quote" },
+	    "code", "kind", "rule", "quote", "origin", "coder" },
 	  "SELECT s.path, p.line, p.id, coalesce(pt.name, ''),"
 	  " iif(p.interviewer, '', coalesce(pt.character, '')), coalesce(p.speaker, ''),"
-	  " c.code_id, coalesce(k.kind, ''), c.rule, p.text"
-	  " FROM coding c JOIN passage p ON p.id = c.passage_id"
+	  " c.code_id, coalesce(k.kind, ''), c.rule, p.text, c.origin, c.coder"
+	  " FROM ecoding c JOIN passage p ON p.id = c.passage_id"
 	  " JOIN source s ON s.id = p.source_id"
 	  " LEFT JOIN participant pt ON pt.id = p.participant_id"
 	  " LEFT JOIN code k ON k.id = c.code_id"
@@ -56,7 +59,7 @@ static const struct {
 
 int cmd_export(int argc, char **argv, struct err *e)
 {
-	static const struct option opts[] = { CLI_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { CODER_OPTION, CLI_OPTIONS, { NULL, 0, NULL, 0 } };
 	struct db db = { 0 };
 	struct progress prog = { 0 };
 	sqlite3_stmt *st = NULL;

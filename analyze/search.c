@@ -8,6 +8,7 @@
 #include "../core/buf.h"
 #include "../core/cli.h"
 #include "../core/csvout.h"
+#include "../core/decisions.h"
 #include "../core/escape.h"
 #include "../core/lengths.h"
 #include "../core/mem.h"
@@ -31,13 +32,16 @@ static const char search_help[] =
 	"  --format FMT        text (default), json, csv or md (a quote block for a\n"
 	"                      story's sources section)\n"
 	"  --count             hit counts per character and code, not passages\n"
+	"  --uncoded           only passages no papercut is on (where the rules miss)\n"
+	"  --origin WHO        only passages with a coding by: rule, human\n"
+	CODER_HELP
 	FILTER_HELP;
 
 enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MD };
 
 enum {
 	OPT_CODE = 0x300, OPT_PARTICIPANT, OPT_SPEAKER, OPT_INTERVIEWER,
-	OPT_LIMIT, OPT_CONTEXT, OPT_FORMAT, OPT_COUNT,
+	OPT_LIMIT, OPT_CONTEXT, OPT_FORMAT, OPT_COUNT, OPT_UNCODED, OPT_ORIGIN,
 };
 
 struct search {
@@ -49,6 +53,9 @@ struct search {
 	int interviewer, format, count;
 	long limit, context;
 	int tty;
+	int uncoded;            /* only passages with no papercut */
+	const char *origin;     /* only passages with a coding from: rule, human */
+	const char *by_code;    /* decisions_by_code() */
 	struct rank *rank;      /* pc_bm25 on this connection */
 };
 
@@ -82,6 +89,15 @@ static int search_opt(int opt, const char *arg, void *ctx, struct err *e)
 	case OPT_COUNT:
 		s->count = 1;
 		return 0;
+	case OPT_UNCODED:
+		s->uncoded = 1;
+		return 0;
+	case OPT_ORIGIN:
+		if (strcmp(arg, "rule") && strcmp(arg, "human"))
+			return err_set(e, E_USAGE, "--origin takes rule or human, not '%s'", arg);
+		s->origin = arg;
+		return 0;
+
 	case OPT_FORMAT:
 		if (!strcmp(arg, "text"))
 			s->format = FMT_TEXT;
@@ -157,12 +173,18 @@ static void filter_sql(struct buf *sql, const struct search *s, const char *from
 	 * listing a quarter's --code pin on a million passages 11.5 ms ->
 	 * 3.9 ms; a quarter's --theme runtime for grace 17 -> 14 ms */
 	if (s->f.theme)
-		buf_adds(sql, " AND likely(EXISTS (SELECT 1 FROM coding INDEXED BY coding_code"
+		buf_addf(sql, " AND likely(EXISTS (SELECT 1 FROM %s"
 			 " WHERE code_id IN (SELECT id FROM code WHERE theme = :theme)"
-			 " AND passage_id = p.id))");
+			 " AND passage_id = p.id))", s->by_code);
 	for (size_t i = first_code; i < s->ncodes; i++)
-		buf_addf(sql, " AND likely(EXISTS (SELECT 1 FROM coding INDEXED BY coding_code"
-			 " WHERE passage_id = p.id AND code_id = :code%zu))", i);
+		buf_addf(sql, " AND likely(EXISTS (SELECT 1 FROM %s"
+			 " WHERE passage_id = p.id AND code_id = :code%zu))", s->by_code, i);
+	if (s->uncoded)
+		buf_adds(sql, " AND NOT EXISTS (SELECT 1 FROM ecoding c JOIN code k"
+			 " ON k.id = c.code_id AND k.kind = 'papercut' WHERE c.passage_id = p.id)");
+	if (s->origin)
+		buf_adds(sql, " AND EXISTS (SELECT 1 FROM ecoding WHERE passage_id = p.id"
+			 " AND origin = :origin)");
 }
 
 static sqlite3_stmt *prepare_filtered(struct db *db, const struct search *s,
@@ -176,6 +198,7 @@ static sqlite3_stmt *prepare_filtered(struct db *db, const struct search *s,
 	db_bind_named(st, ":query", s->query);
 	db_bind_named(st, ":participant", s->participant);
 	db_bind_named(st, ":speaker", s->speaker);
+	db_bind_named(st, ":origin", s->origin);
 	for (size_t i = 0; i < s->ncodes; i++) {
 		char name[32];
 
@@ -323,10 +346,13 @@ static int by_id(const void *a, const void *b)
 static size_t keep_coded(struct db *db, const char *code, struct ranked_hit *h, size_t n,
 			 size_t *sorted)
 {
-	sqlite3_stmt *list = db_prepare(db, "SELECT passage_id FROM coding"
-					" INDEXED BY coding_code WHERE code_id = ?1", NULL);
-	sqlite3_stmt *probe = db_prepare(db, "SELECT 1 FROM coding INDEXED BY coding_code"
-					 " WHERE code_id = ?1 AND passage_id = ?2", NULL);
+	const char *by_code = decisions_by_code(db);
+	char *list_sql = sqlite3_mprintf("SELECT passage_id FROM %s WHERE code_id = ?1"
+					 " ORDER BY passage_id", by_code);
+	char *probe_sql = sqlite3_mprintf("SELECT 1 FROM %s WHERE code_id = ?1"
+					  " AND passage_id = ?2", by_code);
+	sqlite3_stmt *list = db_prepare(db, list_sql, NULL);
+	sqlite3_stmt *probe = db_prepare(db, probe_sql, NULL);
 	sqlite3_int64 *ids = NULL;
 	size_t nids = 0, alloc = 0, kept = 0, kept_sorted = 0;
 	int rc = SQLITE_ROW, all_read;
@@ -363,6 +389,8 @@ out:
 	free(ids);
 	sqlite3_finalize(list);
 	sqlite3_finalize(probe);
+	sqlite3_free(list_sql);
+	sqlite3_free(probe_sql);
 	return kept;
 }
 
@@ -564,7 +592,7 @@ out:
  * n codings among N passages take limit * N / n rows to find. */
 static int code_is_common(struct db *db, const char *code, long limit)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT (SELECT count(*) FROM coding"
+	sqlite3_stmt *st = db_prepare(db, "SELECT (SELECT count(*) FROM ecoding"
 				      " WHERE code_id = ?1), (SELECT max(id) FROM passage)", NULL);
 	int common = 0;
 
@@ -613,7 +641,7 @@ static int find_hits(struct db *db, struct search *s, struct err *e)
 		filter_sql(&sql, s, "INSERT INTO s_hit(passage_id) SELECT p.id FROM passage_fts f"
 			   " JOIN passage p ON p.id = f.rowid", "passage_fts MATCH :query", 0, 0);
 	else if (s->ncodes && !code_is_common(db, s->codes[0], s->limit))
-		filter_sql(&sql, s, "INSERT INTO s_hit(passage_id) SELECT p.id FROM coding c0"
+		filter_sql(&sql, s, "INSERT INTO s_hit(passage_id) SELECT p.id FROM ecoding c0"
 			   " JOIN passage p ON p.id = c0.passage_id", "c0.code_id = :code0", 1, 0);
 	else
 		filter_sql(&sql, s, "INSERT INTO s_hit(passage_id) SELECT p.id FROM passage p",
@@ -660,7 +688,7 @@ static const char hit_sql[] =
 	"SELECT h.rank, p.id, s.path, p.line, coalesce(p.speaker, ''),"
 	" coalesce(pt.name, ''), iif(p.interviewer, 'interviewer', coalesce(pt.character, '')),"
 	" coalesce(p.date, s.date, ''), s.format,"
-	" coalesce((SELECT group_concat(code_id, ',') FROM (SELECT code_id FROM coding"
+	" coalesce((SELECT group_concat(code_id, ',') FROM (SELECT code_id FROM ecoding"
 	"  WHERE passage_id = p.id ORDER BY code_id)), ''),"
 	" p.text, p.source_id, p.seq, b.name,"
 	" CASE WHEN p.location IS NOT NULL THEN s.path || ' [' || p.location || ']'"
@@ -759,12 +787,14 @@ static int mark_hits(struct db *db, const struct search *s, struct err *e)
 	return rc;
 }
 
-/* "code «matched words»" for each coding of the passage: what fired.
- * `st` is rule_matches_sql prepared (NULL: nothing printed). */
+/* "code «matched words»" for each rule coding of the passage (what
+ * fired), "code (by NAME)" for each a coder added. `st` is
+ * rule_matches_sql prepared (NULL: nothing printed). */
 static const char rule_matches_sql[] =
 	"SELECT c.code_id, substr(CAST(p.text AS BLOB), c.start_byte + 1,"
-	" c.end_byte - c.start_byte) FROM coding c JOIN passage p ON p.id = c.passage_id"
-	" WHERE c.passage_id = ?1 ORDER BY c.start_byte, c.code_id";
+	" c.end_byte - c.start_byte), c.origin, c.coder"
+	" FROM ecoding c JOIN passage p ON p.id = c.passage_id"
+	" WHERE c.passage_id = ?1 ORDER BY c.origin DESC, c.start_byte, c.code_id";
 
 static void print_rule_matches(sqlite3_stmt *st, sqlite3_int64 id)
 {
@@ -774,9 +804,13 @@ static void print_rule_matches(sqlite3_stmt *st, sqlite3_int64 id)
 		return;
 	sqlite3_bind_int64(st, 1, id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		printf("%s%s \u00ab%.*s\u00bb", first ? "    matched: " : ", ",
-		       db_col_text(st, 0), sqlite3_column_bytes(st, 1),
-		       (const char *)sqlite3_column_blob(st, 1));
+		if (!strcmp(db_col_text(st, 2), "human"))
+			printf("%s%s (by %s)", first ? "    coded: " : ", ",
+			       db_col_text(st, 0), db_col_text(st, 3));
+		else
+			printf("%s%s \u00ab%.*s\u00bb", first ? "    matched: " : ", ",
+			       db_col_text(st, 0), sqlite3_column_bytes(st, 1),
+			       (const char *)sqlite3_column_blob(st, 1));
 		first = 0;
 	}
 	if (!first)
@@ -902,7 +936,7 @@ static const char json_hit_sql[] =
 	" 'location', p.location, 'context', p.context, 'platform_id', p.platform_id,"
 	" 'url', p.url, 'parent', p.parent_id,"
 	" 'start_char', p.start_char, 'end_char', p.end_char, 'score', h.score,"
-	" 'codes', (SELECT json_group_array(code_id) FROM (SELECT code_id FROM coding"
+	" 'codes', (SELECT json_group_array(code_id) FROM (SELECT code_id FROM ecoding"
 	"   WHERE passage_id = p.id ORDER BY code_id)),"
 	" 'text', p.text,"
 	" 'before', (SELECT json_group_array(json_object('speaker', speaker, 'text', text))"
@@ -981,7 +1015,7 @@ static int print_counts(struct db *db, struct search *s, struct err *e)
 		"SELECT 'character', iif(p.interviewer, 'interviewer', coalesce(pt.character, 'unknown')),"
 		" count(*) FROM s_hit h JOIN passage p ON p.id = h.passage_id"
 		" LEFT JOIN participant pt ON pt.id = p.participant_id GROUP BY 2 ORDER BY 3 DESC, 2",
-		"SELECT 'code', c.code_id, count(*) FROM s_hit h JOIN coding c"
+		"SELECT 'code', c.code_id, count(*) FROM s_hit h JOIN ecoding c"
 		" ON c.passage_id = h.passage_id GROUP BY 2 ORDER BY 3 DESC, 2",
 	};
 	sqlite3_stmt *st = NULL;
@@ -994,7 +1028,7 @@ static int print_counts(struct db *db, struct search *s, struct err *e)
 			"  count(*) AS n FROM s_hit h JOIN passage p ON p.id = h.passage_id"
 			"  LEFT JOIN participant pt ON pt.id = p.participant_id GROUP BY 1 ORDER BY 2 DESC, 1)),"
 			" 'codes', (SELECT json_group_object(k, n) FROM (SELECT c.code_id AS k,"
-			"  count(*) AS n FROM s_hit h JOIN coding c ON c.passage_id = h.passage_id"
+			"  count(*) AS n FROM s_hit h JOIN ecoding c ON c.passage_id = h.passage_id"
 			"  GROUP BY 1 ORDER BY 2 DESC, 1)))", e);
 		if (!st)
 			return e->code;
@@ -1038,6 +1072,9 @@ int cmd_search(int argc, char **argv, struct err *e)
 		{ "context", required_argument, NULL, OPT_CONTEXT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "count", no_argument, NULL, OPT_COUNT },
+		{ "uncoded", no_argument, NULL, OPT_UNCODED },
+		{ "origin", required_argument, NULL, OPT_ORIGIN },
+		CODER_OPTION,
 		FILTER_OPTIONS,
 		CLI_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -1062,6 +1099,7 @@ int cmd_search(int argc, char **argv, struct err *e)
 	s.tty = isatty(STDOUT_FILENO) && s.format == FMT_TEXT;
 	if ((rc = cli_open_db_reading(&db, e)))
 		goto out;
+	s.by_code = decisions_by_code(&db);
 	if (!(s.rank = rank_register(db.h, e)) || (rc = find_hits(&db, &s, e))) {
 		rc = rc ? rc : e->code;
 		goto out;
@@ -1094,8 +1132,9 @@ static const char show_json_sql[] =
 	"    WHERE participant_id = pt.id))"
 	"   FROM participant pt WHERE pt.id = coalesce(p.participant_id, s.participant_id)),"
 	" 'codings', (SELECT json_group_array(json_object('code', c.code_id, 'rule', c.rule,"
+	"   'origin', c.origin, 'coder', c.coder,"
 	"   'match', CAST(substr(CAST(p.text AS BLOB), c.start_byte + 1, c.end_byte - c.start_byte) AS TEXT)))"
-	"   FROM coding c WHERE c.passage_id = p.id),"
+	"   FROM ecoding c WHERE c.passage_id = p.id),"
 	" 'context', (SELECT json_group_array(json_object('id', id, 'speaker', speaker,"
 	"   'line', line, 'text', text)) FROM (SELECT * FROM passage WHERE source_id = p.source_id"
 	"   AND seq BETWEEN p.seq - ?2 AND p.seq + ?2 ORDER BY seq)))"

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "decisions.h"
 
 struct cli cli;
 
@@ -25,6 +26,11 @@ int cli_parse(int argc, char **argv, const struct option *opts,
 			break;
 		case OPT_CODEBOOK:
 			cli.codebook = optarg;
+			break;
+		case OPT_CODER:
+			if (decisions_check_coder(optarg, "--coder", e))
+				return e->code;
+			cli.coder = optarg;
 			break;
 		case OPT_HELP:
 			printf("usage: %s\n\n%s", usage, help);
@@ -76,8 +82,10 @@ int cli_open_db_reading(struct db *db, struct err *e)
 	/* a large sort (report's Evidence sheet, its temporary indexes) may
 	 * take the other core: report 0.1-0.8 s faster at a million passages
 	 * in six interleaved pairs of runs, the same peak memory */
-	return db_exec(db, "PRAGMA mmap_size = 4294967296; PRAGMA temp_store = MEMORY;"
-		       " PRAGMA threads = 2", e);
+	if (db_exec(db, "PRAGMA mmap_size = 4294967296; PRAGMA temp_store = MEMORY;"
+		    " PRAGMA threads = 2", e))
+		return e->code;
+	return decisions_view(db, cli.coder, e);
 }
 
 

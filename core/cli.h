@@ -14,16 +14,22 @@
 struct cli {
 	const char *db;        /* --db, else $PAPERCUT_DB, else ./papercut.db */
 	const char *codebook;  /* --codebook, else $PAPERCUT_CODEBOOK, else bundled */
+	const char *coder;     /* --coder: whose decisions apply (NULL: everyone's) */
 };
 
 extern struct cli cli;
 
-enum { OPT_DB = 0x100, OPT_CODEBOOK, OPT_HELP, OPT_CLI_LAST };
+enum { OPT_DB = 0x100, OPT_CODEBOOK, OPT_HELP, OPT_CODER, OPT_CLI_LAST };
 
 #define CLI_OPTIONS \
 	{ "db", required_argument, NULL, OPT_DB }, \
 	{ "codebook", required_argument, NULL, OPT_CODEBOOK }, \
 	{ "help", no_argument, NULL, OPT_HELP }
+/* whose hand decisions count (cli.coder), for the commands that read codings */
+#define CODER_OPTION { "coder", required_argument, NULL, OPT_CODER }
+#define CODER_HELP \
+	"  --coder NAME        count only NAME's hand decisions (default: every\n" \
+	"                      coder's additions and any coder's rejections)\n"
 
 /*
  * Reads a command's options with getopt_long(): `opts` must end with
@@ -46,7 +52,8 @@ int cli_open_db(struct db *db, struct err *e);
 
 /* cli_open_db() for commands that mostly read (search, analyze, report):
  * the file is memory-mapped, which spares a copy of every page read, and
- * a large sort may use a second thread. */
+ * a large sort may use a second thread. The effective coding of cli.coder
+ * is the view `ecoding` (core/decisions.h). */
 int cli_open_db_reading(struct db *db, struct err *e);
 
 /*

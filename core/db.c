@@ -12,9 +12,12 @@
 static const char schema_sql[] =
 #include "schema.inc"
 	;
+static const char decisions_sql[] =
+#include "decisions.inc"
+	;
 
 /* The schema version that data/schema.sql describes. */
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 /*
  * migrations[v] brings a database from version v to v + 1, in one
@@ -52,6 +55,11 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	/* 4: each passage's day key, for ranking's ties (filled below, with
 	 * the lengths, by lengths_rebuild) */
 	[3] = "CREATE TABLE passage_day (chunk INTEGER PRIMARY KEY, days BLOB NOT NULL);",
+	/* 5: coders' decisions (then decisions_sql), and what the rules said
+	 * of a participant kept beside what counts */
+	[4] = "ALTER TABLE participant ADD COLUMN auto_character TEXT NOT NULL DEFAULT 'unknown';"
+	      "ALTER TABLE participant ADD COLUMN auto_decided_by TEXT NOT NULL DEFAULT 'no cues';"
+	      "UPDATE participant SET auto_character = character, auto_decided_by = decided_by;",
 };
 
 static const char *const stmt_sql[STMT_COUNT] = {
@@ -111,6 +119,15 @@ static const char *const stmt_sql[STMT_COUNT] = {
 		" (SELECT days FROM passage_day WHERE chunk = ?1)",
 	[STMT_LENGTHS_NEW_GET] = "SELECT lens, days FROM temp.lengths_new WHERE chunk = ?1",
 	[STMT_LENGTHS_NEW_PUT] = "INSERT OR REPLACE INTO temp.lengths_new VALUES (?1, ?2, ?3)",
+	/* the same decision again changes nothing, its time included */
+	[STMT_DECISION_PUT] =
+		"INSERT INTO decision(coder, source_id, passage_id, code_id, verdict, note)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+		" ON CONFLICT (passage_id, source_id, coder, code_id) DO UPDATE"
+		" SET verdict = excluded.verdict, note = coalesce(excluded.note, note),"
+		"  created = excluded.created"
+		" WHERE verdict IS NOT excluded.verdict"
+		"  OR (excluded.note IS NOT NULL AND note IS NOT excluded.note)",
 };
 
 fts5_api *db_fts5(sqlite3 *h)
@@ -191,7 +208,8 @@ static int db_prepare_schema(struct db *db, struct err *e)
 		snprintf(sql, sizeof(sql),
 			 "PRAGMA application_id = %d; PRAGMA user_version = %d",
 			 DB_APPLICATION_ID, SCHEMA_VERSION);
-		if (db_exec(db, schema_sql, e) || db_exec(db, sql, e)) {
+		if (db_exec(db, schema_sql, e) || db_exec(db, decisions_sql, e) ||
+		    db_exec(db, sql, e)) {
 			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 			return e->code;
 		}
@@ -206,7 +224,8 @@ static int db_prepare_schema(struct db *db, struct err *e)
 		if (db_exec(db, "BEGIN", e))
 			return e->code;
 		if (db_exec(db, migrations[v], e) || db_exec(db, sql, e) ||
-		    (v + 1 == 4 && lengths_rebuild(db, e))) {
+		    (v + 1 == 4 && lengths_rebuild(db, e)) ||
+		    (v + 1 == 5 && db_exec(db, decisions_sql, e))) {
 			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 			return e->code;
 		}

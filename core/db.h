@@ -62,6 +62,7 @@ enum db_stmt {
 	STMT_LENGTHS_GET,               /* core/lengths.c */
 	STMT_LENGTHS_NEW_GET,
 	STMT_LENGTHS_NEW_PUT,
+	STMT_DECISION_PUT,              /* core/decisions.c */
 	STMT_COUNT
 };
 
@@ -70,6 +71,7 @@ struct db {
 	char *path;
 	sqlite3_stmt *stmt[STMT_COUNT];
 	struct profile *profile;        /* PAPERCUT_PROFILE (db.c) */
+	int decided;                    /* a coder's decision applies (decisions.h) */
 };
 
 /*

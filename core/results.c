@@ -100,7 +100,7 @@ static const char passages_sql[] =
 	" SELECT p.id, s.id, p.participant_id, " CHARACTER_OF_PT ", p.date, "
 	QUARTER_OF_DATE ", s.format, b.name, " IN_RANGE ","
 	" length(p.text) BETWEEN 60 AND 500, coalesce(p.date, s.date, '')"
-	" FROM (SELECT DISTINCT passage_id FROM coding) c"
+	" FROM (SELECT DISTINCT passage_id FROM ecoding) c"
 	" JOIN passage p ON p.id = c.passage_id"
 	" JOIN source s ON s.id = p.source_id"
 	" JOIN batch b ON b.id = s.batch_id"
@@ -112,7 +112,7 @@ static const char passages_sql[] =
 	"  AND " IN_RANGE ";"
 	"INSERT INTO r_hit SELECT rp.passage_id, rp.participant_id, rp.character,"
 	" c.code_id, k.theme, rp.quotable, rp.shown_date"
-	" FROM coding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
+	" FROM ecoding c JOIN r_passage rp ON rp.passage_id = c.passage_id"
 	" JOIN r_key k ON k.level = 'code' AND k.key = c.code_id;"
 	"CREATE INDEX r_hit_code ON r_hit(code_id, character, passage_id);"
 	"CREATE INDEX r_hit_passage ON r_hit(passage_id);";

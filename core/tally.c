@@ -226,7 +226,7 @@ static int scan(struct tally *t, struct err *e)
 {
 	sqlite3_stmt *p = db_prepare(t->db, "SELECT id, participant_id, source_id, date"
 				     " FROM passage WHERE interviewer = 0 ORDER BY id", e);
-	sqlite3_stmt *c = db_prepare(t->db, "SELECT passage_id, code_id FROM coding"
+	sqlite3_stmt *c = db_prepare(t->db, "SELECT passage_id, code_id FROM ecoding"
 				     " ORDER BY passage_id", e);
 	unsigned char *seen = xcalloc(t->themes.n + 1, 1);
 	int crc = c ? sqlite3_step(c) : SQLITE_ERROR, prc, rc = 0;

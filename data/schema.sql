@@ -9,13 +9,17 @@ CREATE TABLE batch (
 );
 
 -- A person whose words are evidence. The character is decided by
--- attribution (core/attribute.c) unless a source overrides it.
+-- attribution (ingest/tag.c) unless a source overrides it or a coder set
+-- it by hand (character_decision); auto_* keep what the rules and front
+-- matter said, for `agreement` and `participant --auto` (v5).
 CREATE TABLE participant (
 	id          INTEGER PRIMARY KEY,
 	name        TEXT NOT NULL UNIQUE,
 	override    TEXT,                      -- character named in front matter
 	character   TEXT NOT NULL DEFAULT 'unknown',
-	decided_by  TEXT NOT NULL DEFAULT 'no cues'
+	decided_by  TEXT NOT NULL DEFAULT 'no cues',
+	auto_character   TEXT NOT NULL DEFAULT 'unknown',
+	auto_decided_by  TEXT NOT NULL DEFAULT 'no cues'
 );
 
 CREATE TABLE participant_attr (
@@ -152,3 +156,5 @@ CREATE TABLE coding (
 	PRIMARY KEY (passage_id, code_id)
 ) WITHOUT ROWID;
 CREATE INDEX coding_code ON coding(code_id, passage_id);
+
+-- Coders' decisions (v5) are in data/decisions.sql, applied after this.

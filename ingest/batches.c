@@ -4,6 +4,7 @@
 
 #include "../core/cli.h"
 #include "../core/csvout.h"
+#include "../core/decisions.h"
 #include "tag.h"
 
 static const char batches_usage[] = "papercut batches [--csv]";
@@ -78,6 +79,7 @@ int cmd_forget(int argc, char **argv, struct err *e)
 	struct db db = { 0 };
 	sqlite3_stmt *st = NULL;
 	int rc, in_tx = 0, files = 0, passages = 0;
+	long orphans = 0;
 
 	if ((rc = cli_parse(argc, argv, opts, forget_usage, forget_help, NULL, NULL, e)))
 		return rc < 0 ? 0 : rc;
@@ -86,6 +88,8 @@ int cmd_forget(int argc, char **argv, struct err *e)
 	if ((rc = cli_open_db(&db, e)) || (rc = db_exec(&db, "BEGIN IMMEDIATE", e)))
 		goto out;
 	in_tx = 1;
+	if ((rc = decisions_orphans(&db, &orphans, e)))
+		goto out;
 	st = db_prepare(&db, "SELECT (SELECT count(*) FROM source WHERE batch_id = b.id),"
 			" (SELECT count(*) FROM passage p JOIN source s ON s.id = p.source_id"
 			"  WHERE s.batch_id = b.id) FROM batch b WHERE b.name = ?1", e);
@@ -115,6 +119,7 @@ int cmd_forget(int argc, char **argv, struct err *e)
 		goto out;
 	in_tx = 0;
 	printf("forgot batch '%s': %d files, %d passages\n", argv[optind], files, passages);
+	rc = decisions_report_orphans(&db, orphans, e);
 out:
 	sqlite3_finalize(st);
 	if (in_tx) {

@@ -10,6 +10,7 @@
 
 #include "../core/buf.h"
 #include "../core/cli.h"
+#include "../core/decisions.h"
 #include "../core/feed.h"
 #include "../core/lengths.h"
 #include "../core/mem.h"
@@ -1071,6 +1072,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	};
 	struct codebook cb;
 	struct db db = { 0 };
+	long orphans = 0;
 	struct ingest ing = {
 		.max_bytes = (size_t)100 << 20,
 		.max_line = (size_t)8192 << 10,
@@ -1127,7 +1129,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	    (rc = db_exec(&db, "BEGIN IMMEDIATE", e)))
 		goto out;
 	in_tx = 1;
-	if ((rc = first_load(&ing, &db, e)) ||
+	if ((rc = decisions_orphans(&db, &orphans, e)) ||
+	    (rc = first_load(&ing, &db, e)) ||
 	    (rc = tagger_begin(&ing.tagger, &db, &cb, 0, e)) ||
 	    (noted_all(&ing) && (rc = tagger_keep_hits(&ing.tagger, e))) ||
 	    (rc = db_exec(&db, "CREATE TEMP TABLE IF NOT EXISTS ingest_mark(id);"
@@ -1213,6 +1216,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	if (ing.duplicates)
 		printf(" (%ld posts stored before, not again)", ing.duplicates);
 	putchar('\n');
+	if ((rc = decisions_report_orphans(&db, orphans, e)))
+		goto out;
 	if (ing.tagger.codebook_changed)
 		fprintf(stderr, "papercut: note: the codebook changed since the last tagging;"
 			" run 'papercut tag' to re-tag the passages stored before\n");

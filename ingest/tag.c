@@ -4,6 +4,7 @@
 
 #include "../core/buf.h"
 #include "../core/cli.h"
+#include "../core/decisions.h"
 #include "../core/mem.h"
 #include "../core/pool.h"
 #include "tag.h"
@@ -357,7 +358,9 @@ int attribute_participants(struct db *db, enum attribution of, struct err *e)
 	struct buf sql = BUF_INIT;
 
 	buf_adds(&sql, "UPDATE participant SET character = coalesce(override, 'unknown'),"
-		 " decided_by = iif(override IS NULL, 'no cues', 'override')");
+		 " decided_by = iif(override IS NULL, 'no cues', 'override'),"
+		 " auto_character = coalesce(override, 'unknown'),"
+		 " auto_decided_by = iif(override IS NULL, 'no cues', 'override')");
 	if (of == ATTRIBUTE_TOUCHED)
 		buf_adds(&sql, " WHERE id IN temp.touched_participant");
 	rc = db_exec(db, sql.data, e);
@@ -367,8 +370,8 @@ int attribute_participants(struct db *db, enum attribution of, struct err *e)
 	for (size_t i = 0; i < nq; i++)
 		if (!(q[i] = db_prepare(db, queries[of][i], e)))
 			goto out;
-	if (!(upd = db_prepare(db, "UPDATE participant SET character = ?2, decided_by = ?3"
-			       " WHERE id = ?1", e)))
+	if (!(upd = db_prepare(db, "UPDATE participant SET character = ?2, decided_by = ?3,"
+			       " auto_character = ?2, auto_decided_by = ?3 WHERE id = ?1", e)))
 		goto out;
 	for (size_t i = 0; i < nq; i++)
 		if ((rc = hits_next(db, q[i], &has[i], e)))
@@ -394,6 +397,7 @@ int attribute_participants(struct db *db, enum attribution of, struct err *e)
 		if (rc)
 			goto out;
 	}
+	rc = decisions_apply_characters(db, e);
 out:
 	if (!rc)
 		rc = e->code;

@@ -67,7 +67,8 @@ void tagger_release(struct tagger *t);
  * Decides every participant's character: the front-matter override, else
  * the character whose rules hit most of the participant's own passages
  * when it leads the next by ATTRIBUTION_MARGIN, else "unknown". Stores
- * what decided it. Of whom, and from what:
+ * what decided it (in auto_character too); then a coder's hand setting
+ * wins over it (core/decisions.h). Of whom, and from what:
  */
 #define ATTRIBUTION_MARGIN 1
 enum attribution {

@@ -19,6 +19,7 @@ static const char report_help[] =
 	"  briefs/CHARACTER.md  the start of a status quo story per character\n\n"
 	"  --out DIR           where the report goes\n"
 	"  --plot-script FILE  also save the gnuplot scripts there\n"
+	CODER_HELP
 	SERIES_HELP;
 
 enum { OPT_OUT = 0x400, OPT_PLOT_SCRIPT };
@@ -181,6 +182,7 @@ int cmd_report(int argc, char **argv, struct err *e)
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "plot-script", required_argument, NULL, OPT_PLOT_SCRIPT },
 		SERIES_OPTIONS,
+		CODER_OPTION,
 		CLI_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};

@@ -103,7 +103,7 @@ check "bom hash" "$(cut -c1-10 out | tr -s ' ' | head -n 2 | tr '\n' ,)" "added 
 
 # the database is papercut's and says which schema it has
 check "application id" "$(sql t.db 'PRAGMA application_id')" 1885433955
-check "schema version" "$(sql t.db 'PRAGMA user_version')" 4
+check "schema version" "$(sql t.db 'PRAGMA user_version')" 5
 check "wal" "$(sql t.db 'PRAGMA journal_mode')" wal
 check "page size" "$(sql t.db 'PRAGMA page_size')" 16384
 done_testing

@@ -170,7 +170,7 @@ $PAPERCUT --db t.db show 7 --format json | $PYTHON -c '
 import json, sys
 d = json.load(sys.stdin)
 assert d["participant"]["name"] == "P2" and d["participant"]["decided_by"] == "rules: grace 1"
-assert d["codings"] == [{"code": "grace", "rule": "test.ini:13", "match": "gdb"}], d["codings"]
+assert d["codings"] == [{"code": "grace", "rule": "test.ini:13", "origin": "rule", "coder": "", "match": "gdb"}], d["codings"]
 assert len(d["context"]) == 4 and d["source"]["interviewers"] == ["Ivy"]
 ' || fail "show json"
 ok

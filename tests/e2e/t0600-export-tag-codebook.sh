@@ -18,7 +18,7 @@ $PAPERCUT --db t.db $CB ingest corpus >/dev/null
 
 $PAPERCUT --db t.db export codings >codings.csv
 head -n 1 codings.csv | tr -d '\r' >got
-echo "source,line,passage_id,participant,character,speaker,code,kind,rule,quote" >want
+echo "source,line,passage_id,participant,character,speaker,code,kind,rule,quote,origin,coder" >want
 test_cmp want got
 $PYTHON - codings.csv <<'PY' || fail "codings csv"
 import csv, sys

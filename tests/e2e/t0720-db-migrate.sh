@@ -1,18 +1,18 @@
 #!/bin/sh
-# A database of schema 1 is brought to schema 4 in place, its data kept;
+# A database of schema 1 is brought to schema 5 in place, its data kept;
 # one from a newer papercut is refused untouched.
 . "$(dirname "$0")/../lib.sh"
 
 sqlite3 old.db <"$FIXTURES/schema-v1.sql"
 sqlite3 old.db "PRAGMA application_id = 1885433955; PRAGMA user_version = 1;
 	INSERT INTO batch(name) VALUES ('old');
-	INSERT INTO participant(name, character, decided_by) VALUES ('P1', 'unknown', 'no cues');
+	INSERT INTO participant(name, character, decided_by) VALUES ('P1', 'alan', 'rules: alan 1');
 	INSERT INTO source(batch_id, path, format, hash, bytes, participant_id, date)
 		VALUES (1, 'p1.txt', 'account', 'abc', 10, 1, '2025-01-02');
 	INSERT INTO passage(source_id, seq, participant_id, line, start_byte, end_byte,
 		start_char, end_char, text) VALUES (1, 1, 1, 1, 0, 16, 0, 16, 'the task hangs!!');"
 $PAPERCUT --db old.db search hangs --format csv >out
-check "upgraded" "$(sql old.db 'PRAGMA user_version')" 4
+check "upgraded" "$(sql old.db 'PRAGMA user_version')" 5
 check "data kept" "$(tr -d '\r' <out | sed -n 2p | cut -d, -f3,4,11)" "p1.txt,1,the task hangs!!"
 check "new columns" "$(sql old.db "SELECT count(*) FROM pragma_table_info('passage') WHERE name IN
 	('date', 'location', 'context', 'platform_id', 'url', 'parent_id', 'tagged')")" 7
@@ -26,6 +26,11 @@ check "date index" "$(sql old.db "SELECT group_concat(name, ' ') FROM pragma_ind
 # 4: their day keys: 2025-01-02 is 1 + (55 * 12 + 0) * 31 + 1 = 20462 = 0x4fee
 check "day keys" "$(sql old.db "SELECT hex(substr(days, 1, 6)) FROM passage_day WHERE chunk = 0")" \
 	FFFFEE4FFFFF
+# 5: what the rules said kept beside what counts, and the coders' tables
+check "auto character" "$(sql old.db "SELECT auto_character || '|' || auto_decided_by FROM participant")" \
+	"alan|rules: alan 1"
+check "decision tables" "$(sql old.db "SELECT count(*) FROM sqlite_schema WHERE name IN
+	('decision', 'decision_orphan', 'character_decision', 'passage_decisions', 'source_decisions')")" 5
 # and it takes new sources
 printf 'Ann: hi\nBo: the request hangs\n' >new.txt
 $PAPERCUT --db old.db ingest new.txt >/dev/null
@@ -39,7 +44,7 @@ check "day keys after" "$(sql old.db "SELECT hex(substr(days, 3, 6)) FROM passag
 
 sqlite3 future.db "PRAGMA application_id = 1885433955; PRAGMA user_version = 99; CREATE TABLE x(y);"
 cp future.db future.orig
-expect_fail 1 "papercut: 'future.db': made by a newer papercut (schema 99, this one knows 4)" \
+expect_fail 1 "papercut: 'future.db': made by a newer papercut (schema 99, this one knows 5)" \
 	$PAPERCUT --db future.db analyze
 cmp future.db future.orig || fail "future.db changed"
 ok
