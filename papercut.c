@@ -45,6 +45,8 @@ static const struct command commands[] = {
 	{ "search", cmd_search, "evidence passages, best first" },
 	{ "show", cmd_show, "one passage with its context and source" },
 	{ "export", cmd_export, "codings, participants or passages as CSV" },
+	{ "code", cmd_code, "code a passage by hand, or list the decisions on it" },
+	{ "participant", cmd_participant, "show a participant; set their character by hand" },
 	{ "codebook", FULL(cmd_codebook), "check a codebook" },
 };
 

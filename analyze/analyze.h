@@ -7,5 +7,7 @@ int cmd_analyze(int argc, char **argv, struct err *e);
 int cmd_search(int argc, char **argv, struct err *e);
 int cmd_export(int argc, char **argv, struct err *e);
 int cmd_show(int argc, char **argv, struct err *e);
+int cmd_code(int argc, char **argv, struct err *e);
+int cmd_participant(int argc, char **argv, struct err *e);
 
 #endif
