@@ -47,6 +47,8 @@ static const struct command commands[] = {
 	{ "export", cmd_export, "codings, participants or passages as CSV" },
 	{ "code", cmd_code, "code a passage by hand, or list the decisions on it" },
 	{ "participant", cmd_participant, "show a participant; set their character by hand" },
+	{ "gold", FULL(cmd_gold), "import a coder's work done elsewhere (gold import FILE)" },
+	{ "agreement", cmd_agreement, "the rules against a coder: precision, recall, kappa" },
 	{ "codebook", FULL(cmd_codebook), "check a codebook" },
 };
 

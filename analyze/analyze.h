@@ -9,5 +9,6 @@ int cmd_export(int argc, char **argv, struct err *e);
 int cmd_show(int argc, char **argv, struct err *e);
 int cmd_code(int argc, char **argv, struct err *e);
 int cmd_participant(int argc, char **argv, struct err *e);
+int cmd_agreement(int argc, char **argv, struct err *e);
 
 #endif

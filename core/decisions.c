@@ -76,15 +76,21 @@ const char *decisions_by_code(const struct db *db)
 	return db->decided ? "ecoding" : "coding INDEXED BY coding_code";
 }
 
-int decisions_check_coder(const char *coder, const char *what, struct err *e)
+const char *decisions_coder_problem(const char *coder)
 {
 	if (!coder || !*coder)
-		return err_set(e, E_USAGE, "%s: a coder's name cannot be empty", what);
+		return "a coder's name cannot be empty";
 	for (const unsigned char *s = (const unsigned char *)coder; *s; s++)
 		if (*s < 0x20 || *s == 0x7f)
-			return err_set(e, E_USAGE, "%s: a coder's name cannot hold control"
-				       " characters (a line break or tab)", what);
-	return 0;
+			return "a coder's name cannot hold control characters (a line break or tab)";
+	return NULL;
+}
+
+int decisions_check_coder(const char *coder, const char *what, struct err *e)
+{
+	const char *problem = decisions_coder_problem(coder);
+
+	return problem ? err_set(e, E_USAGE, "%s: %s", what, problem) : 0;
 }
 
 int decisions_coder(const char *opt, const char **coder, struct err *e)

@@ -33,6 +33,8 @@ const char *decisions_by_code(const struct db *db);
  * is refused, naming `what` (where the name came from). */
 int decisions_coder(const char *opt, const char **coder, struct err *e);
 int decisions_check_coder(const char *coder, const char *what, struct err *e);
+/* Why `coder` cannot name a coder (empty, control characters), or NULL. */
+const char *decisions_coder_problem(const char *coder);
 
 /* Records `coder`'s verdict ("add", "reject" or "seen") of `code` ("" for
  * seen) on passage `passage_id` of source `source_id` (0: the whole

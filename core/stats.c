@@ -58,3 +58,20 @@ void bh_adjust(double *p, size_t n)
 	}
 	free(r);
 }
+
+void agreement_compute(struct agreement *a)
+{
+	double tp = (double)a->tp, fp = (double)a->fp, fn = (double)a->fn, tn = (double)a->tn;
+	double n = tp + fp + fn + tn, po, pe;
+
+	a->precision = tp + fp > 0 ? tp / (tp + fp) : NAN;
+	a->recall = tp + fn > 0 ? tp / (tp + fn) : NAN;
+	a->f1 = 2 * tp + fp + fn > 0 ? 2 * tp / (2 * tp + fp + fn) : NAN;
+	a->kappa = NAN;
+	if (n <= 0)
+		return;
+	po = (tp + tn) / n;
+	pe = ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / (n * n);
+	if (pe < 1)
+		a->kappa = (po - pe) / (1 - pe);
+}

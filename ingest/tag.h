@@ -95,5 +95,6 @@ int cmd_tag(int argc, char **argv, struct err *e);
 int cmd_codebook(int argc, char **argv, struct err *e);
 int cmd_batches(int argc, char **argv, struct err *e);
 int cmd_forget(int argc, char **argv, struct err *e);
+int cmd_gold(int argc, char **argv, struct err *e);
 
 #endif

@@ -35,6 +35,51 @@ static void test_fisher(void **state)
 	}
 }
 
+static void test_agreement(void **state)
+{
+	/* worked by hand: po = (tp + tn) / n, pe from the margins,
+	 * kappa = (po - pe) / (1 - pe) */
+	static const struct {
+		long tp, fp, fn, tn;
+		double precision, recall, f1, kappa;
+	} cases[] = {
+		/* n 10: po 0.7, pe (3*4 + 7*6) / 100 = 0.54, kappa 0.16 / 0.46 */
+		{ 2, 1, 2, 5, 2.0 / 3, 0.5, 4.0 / 7, 0.16 / 0.46 },
+		/* perfect: po 1, pe (5*5 + 5*5) / 100 = 0.5 */
+		{ 5, 0, 0, 5, 1, 1, 1, 1 },
+		/* never agreeing on a yes: po 0.5, pe (1*1 + 9*9) / 100 = 0.82 */
+		{ 0, 1, 1, 8, 0, 0, 0, (0.8 - 0.82) / 0.18 },
+		/* both say no to everything: kappa undefined, so are P, R, F1 */
+		{ 0, 0, 0, 10, NAN, NAN, NAN, NAN },
+		/* both say yes to everything: pe = 1 */
+		{ 4, 0, 0, 0, 1, 1, 1, NAN },
+		/* the rules never say yes: precision undefined, F1 0 */
+		{ 0, 0, 3, 7, NAN, 0, 0, 0 },
+		/* n 20: po 0.75, pe (8*9 + 12*11) / 400 = 0.51 */
+		{ 6, 2, 3, 9, 0.75, 6.0 / 9, 12.0 / 17, 0.24 / 0.49 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct agreement a = { cases[i].tp, cases[i].fp, cases[i].fn, cases[i].tn,
+				       0, 0, 0, 0 };
+		const double want[] = { cases[i].precision, cases[i].recall, cases[i].f1,
+					cases[i].kappa };
+		double have[4];
+
+		agreement_compute(&a);
+		have[0] = a.precision;
+		have[1] = a.recall;
+		have[2] = a.f1;
+		have[3] = a.kappa;
+		for (int k = 0; k < 4; k++) {
+			if (isnan(want[k]) ? !isnan(have[k]) : fabs(have[k] - want[k]) > 1e-9)
+				fail_msg("case %zu, figure %d: %.12f, want %.12f", i, k, have[k],
+					 want[k]);
+		}
+	}
+}
+
 static void test_bh(void **state)
 {
 	/* q(i) = min over j >= i of p(j) * n / j, in the p-values' order */
@@ -91,6 +136,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fisher),
 		cmocka_unit_test(test_bh),
+		cmocka_unit_test(test_agreement),
 		cmocka_unit_test(test_escapes),
 	};
 
