@@ -39,6 +39,8 @@ deps:
 test-deps:
 	@scripts/install-deps.sh test
 
+# the SQL files as C strings; kept, not removed as intermediates
+.SECONDARY: $(GEN)
 build/gen/%.inc: data/%.sql
 	@mkdir -p $(@D)
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@

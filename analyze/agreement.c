@@ -50,10 +50,6 @@ static const char agreement_help[] =
 
 enum { LEVEL_PASSAGE, LEVEL_DOCUMENT, LEVEL_PARTICIPANT };
 static const char *const level_names[] = { "passage", "document", "participant" };
-/* a unit of each level, from ag_unit u */
-static const char *const level_units[] = {
-	"u.passage_id", "u.source_id || '/' || u.participant_id", "u.participant_id"
-};
 
 enum { FMT_TEXT, FMT_CSV, FMT_JSON, FMT_MD };
 
@@ -213,7 +209,7 @@ static const char tables_sql[] =
 	"DROP TABLE IF EXISTS temp.ag_c; DROP TABLE IF EXISTS temp.ag_rdoc;"
 	"DROP TABLE IF EXISTS temp.ag_cdoc;"
 	"CREATE TEMP TABLE ag_unit(passage_id INTEGER PRIMARY KEY, source_id INTEGER,"
-	" participant_id INTEGER);"
+	" participant_id INTEGER, unit);"
 	"CREATE TEMP TABLE ag_ref(passage_id INTEGER, code_id TEXT, PRIMARY KEY (passage_id, code_id));"
 	"CREATE TEMP TABLE ag_cmp(passage_id INTEGER, code_id TEXT, PRIMARY KEY (passage_id, code_id));"
 	"CREATE TEMP TABLE ag_rdoc(source_id INTEGER, code_id TEXT, PRIMARY KEY (source_id, code_id));"
@@ -223,7 +219,7 @@ static const char tables_sql[] =
 
 /* ?1 the coder */
 static const char scope_sql[] =
-	"INSERT OR IGNORE INTO ag_unit SELECT p.id, p.source_id, coalesce(p.participant_id, 0)"
+	"INSERT OR IGNORE INTO ag_unit SELECT p.id, p.source_id, coalesce(p.participant_id, 0), NULL"
 	" FROM passage p WHERE p.interviewer = 0 AND (p.id IN (SELECT passage_id FROM decision"
 	"  WHERE coder = ?1 AND passage_id <> 0) OR p.source_id IN (SELECT source_id"
 	"  FROM decision WHERE coder = ?1 AND passage_id = 0))";
@@ -250,12 +246,16 @@ static const char coder_sql[] =
 static const char rules_sql[] =
 	"INSERT OR IGNORE INTO ag_cmp SELECT c.passage_id, c.code_id FROM ag_unit u"
 	" JOIN coding c ON c.passage_id = u.passage_id AND c.code_id IN ag_code";
-/* %1$s the unit, %2$s per passage, %3$s whole sources, %4$s the table */
+/* ?1 the level: each passage's unit */
+static const char level_sql[] =
+	"UPDATE ag_unit SET unit = CASE ?1 WHEN 'passage' THEN passage_id"
+	" WHEN 'document' THEN source_id || '/' || participant_id ELSE participant_id END;";
+/* %1$s per passage, %2$s whole sources, %3$s the table; ?1 the level */
 static const char units_sql[] =
-	"INSERT OR IGNORE INTO %4$s SELECT %1$s, x.code_id FROM %2$s x"
+	"INSERT OR IGNORE INTO %3$s SELECT u.unit, x.code_id FROM %1$s x"
 	" JOIN ag_unit u ON u.passage_id = x.passage_id;"
-	"INSERT OR IGNORE INTO %4$s SELECT %1$s, d.code_id FROM %3$s d"
-	" JOIN ag_unit u ON u.source_id = d.source_id WHERE ?1 <> 'passage'";
+	"INSERT OR IGNORE INTO %3$s SELECT u.unit, d.code_id FROM %2$s d"
+	" JOIN ag_unit u ON u.source_id = d.source_id WHERE ?1 <> 'passage';";
 
 /* Runs the statements of `sql`, each with ?1 bound to `p1` where it has
  * one, and empties `sql`. */
@@ -309,14 +309,12 @@ static int build_tables(struct agree *a, struct err *e)
 		buf_adds(&sql, rules_sql);
 	if ((rc = run_sql(a, &sql, a->against, e)))
 		goto out;
-	for (int side = 0; side < 2; side++) {
-		buf_addf(&sql, units_sql, level_units[a->level], side ? "ag_cmp" : "ag_ref",
-			 side ? "ag_cdoc" : "ag_rdoc", side ? "ag_c" : "ag_r");
-		if ((rc = run_sql(a, &sql, level_names[a->level], e)))
-			goto out;
-	}
-	buf_addf(&sql, "SELECT count(DISTINCT %s) FROM ag_unit u", level_units[a->level]);
-	if (!(st = db_prepare(a->db, sql.data, e))) {
+	buf_adds(&sql, level_sql);
+	buf_addf(&sql, units_sql, "ag_ref", "ag_rdoc", "ag_r");
+	buf_addf(&sql, units_sql, "ag_cmp", "ag_cdoc", "ag_c");
+	if ((rc = run_sql(a, &sql, level_names[a->level], e)))
+		goto out;
+	if (!(st = db_prepare(a->db, "SELECT count(DISTINCT unit) FROM ag_unit", e))) {
 		rc = e->code;
 		goto out;
 	}
