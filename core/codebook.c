@@ -32,6 +32,7 @@ struct parse_state {
 	int section_line;       /* of the last '[id]' line handed out */
 	int new_section;        /* a '[id]' line came since the last key */
 	struct code *cur;       /* section being read */
+	struct wordlist *list;  /* or the [list NAME] being read */
 };
 
 static void problem(struct codebook *cb, const char *fmt, ...)
@@ -62,6 +63,7 @@ void codebook_init(struct codebook *cb)
 static void rule_release(struct rule *r)
 {
 	free(r->pattern);
+	free(r->written);
 	free(r->where);
 	pcre2_code_free(r->re);
 }
@@ -94,6 +96,7 @@ void codebook_release(struct codebook *cb)
 		free(c->description);
 		rules_free(c->rules, c->nrules);
 		rules_free(c->excludes, c->nexcludes);
+		rules_free(c->requires, c->nrequires);
 		for (size_t k = 0; k < c->nattrs; k++) {
 			free(c->attrs[k].key);
 			rule_release(&c->attrs[k].rule);
@@ -103,6 +106,7 @@ void codebook_release(struct codebook *cb)
 		samples_free(c->counters, c->ncounters);
 	}
 	free(cb->codes);
+	wordlists_release(&cb->lists);
 	hs_free_database(cb->hs);
 	hs_free_scratch(cb->hs_scratch);
 	free(cb->slot_code);
@@ -165,6 +169,17 @@ static char *where(const struct parse_state *ps)
 	return where_line(ps, ps->line);
 }
 
+static int valid_id(const char *id)
+{
+	if (!*id)
+		return 0;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_'))
+			return 0;
+	return 1;
+}
+
 static void add_rule(struct rule **arr, size_t *n, size_t *alloc,
 		     const struct parse_state *ps, const char *pattern)
 {
@@ -173,9 +188,66 @@ static void add_rule(struct rule **arr, size_t *n, size_t *alloc,
 	ALLOC_GROW(*arr, *n + 1, *alloc);
 	r = &(*arr)[(*n)++];
 	r->pattern = xstrdup(pattern);
+	r->written = NULL;
+	r->near = 0;
 	r->where = where(ps);
 	r->re = NULL;
 	r->hs_id = -1;
+}
+
+/* A line of a [list NAME] section. */
+static void on_list_key(struct parse_state *ps, const char *name, const char *key,
+			const char *value)
+{
+	struct wordlists *l = &ps->cb->lists;
+
+	if (!ps->list || strcmp(ps->list->name, name) || ps->new_section) {
+		struct wordlist *dup = wordlist_find(l, name);
+
+		if (dup)
+			problem(ps->cb, "%s:%d: list '%s' given twice (first at %s)", ps->file,
+				ps->section_line, name, dup->where);
+		ALLOC_GROW(l->v, l->n + 1, l->alloc);
+		ps->list = &l->v[l->n++];
+		memset(ps->list, 0, sizeof(*ps->list));
+		ps->list->name = xstrdup(name);
+		ps->list->where = where_line(ps, ps->section_line);
+		if (!valid_id(name))
+			problem(ps->cb, "%s: list name '%s' may hold only a-z, 0-9, '-' and '_'",
+				ps->list->where, name);
+	}
+	ps->new_section = 0;
+	ps->cur = NULL;
+	if (!strcmp(key, "words")) {
+		struct wordlist *w = ps->list;
+		const char *p = value;
+
+		/* comma separated; phrases keep their spaces */
+		while (*p) {
+			const char *comma = strchr(p, ',');
+			size_t n = comma ? (size_t)(comma - p) : strlen(p);
+			char *word;
+
+			while (n && (*p == ' ' || *p == '\t'))
+				p++, n--;
+			while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+				n--;
+			if (n) {
+				word = xstrndup(p, n);
+				ALLOC_GROW(w->words, w->nwords + 1, w->awords);
+				w->words[w->nwords++] = word;
+			}
+			p = comma ? comma + 1 : p + strlen(p);
+		}
+	} else if (!strcmp(key, "inflect")) {
+		if (strcmp(value, "yes") && strcmp(value, "no"))
+			problem(ps->cb, "%s:%d: inflect takes yes or no, not '%s'", ps->file,
+				ps->line, value);
+		ps->list->inflect = !strcmp(value, "yes");
+	} else {
+		problem(ps->cb, "%s:%d: unknown key '%s' in [list %s] (known: words, inflect)",
+			ps->file, ps->line, key, name);
+	}
 }
 
 static void add_sample(struct sample **arr, size_t *n, size_t *alloc,
@@ -228,6 +300,10 @@ static int on_key(void *user, const char *section, const char *key,
 			ps->file, ps->line, key);
 		return 1;
 	}
+	if (!strncmp(section, "list ", 5)) {
+		on_list_key(ps, section + 5, key, value);
+		return 1;
+	}
 	if (!ps->cur || strcmp(ps->cur->id, section) || ps->new_section)
 		start_code(ps, section);
 	ps->new_section = 0;
@@ -261,8 +337,24 @@ static int on_key(void *user, const char *section, const char *key,
 		}
 	} else if (!strcmp(key, "pattern")) {
 		add_rule(&c->rules, &c->nrules, &c->arules, ps, value);
-	} else if (!strcmp(key, "exclude")) {
+	} else if (!strcmp(key, "near")) {
+		struct buf b = BUF_INIT;
+		char *why = near_pattern(value, &b);
+
+		if (why)
+			problem(ps->cb, "%s:%d: %s", ps->file, ps->line, why);
+		else
+			add_rule(&c->rules, &c->nrules, &c->arules, ps, b.data);
+		if (!why) {
+			c->rules[c->nrules - 1].written = xstrdup(value);
+			c->rules[c->nrules - 1].near = 1;
+		}
+		free(why);
+		buf_release(&b);
+	} else if (!strcmp(key, "exclude") || !strcmp(key, "unless")) {
 		add_rule(&c->excludes, &c->nexcludes, &c->aexcludes, ps, value);
+	} else if (!strcmp(key, "requires")) {
+		add_rule(&c->requires, &c->nrequires, &c->arequires, ps, value);
 	} else if (!strcmp(key, "attribute")) {
 		const char *colon = strchr(value, ':');
 		struct attr_rule *a;
@@ -275,42 +367,48 @@ static int on_key(void *user, const char *section, const char *key,
 		}
 		ALLOC_GROW(c->attrs, c->nattrs + 1, c->aattrs);
 		a = &c->attrs[c->nattrs++];
+		memset(a, 0, sizeof(*a));
 		a->key = xstrndup(value, (size_t)(colon - value));
 		colon++;
 		while (*colon == ' ')
 			colon++;
 		a->rule.pattern = xstrdup(colon);
 		a->rule.where = where(ps);
-		a->rule.re = NULL;
 		a->rule.hs_id = -1;
 	} else if (!strcmp(key, "example")) {
 		add_sample(&c->examples, &c->nexamples, &c->aexamples, ps, value);
 	} else if (!strcmp(key, "counter")) {
 		add_sample(&c->counters, &c->ncounters, &c->acounters, ps, value);
 	} else {
-		problem(ps->cb, "%s:%d: unknown key '%s' in [%s] (known: kind, label, theme, description, pattern, exclude, attribute, example, counter)",
+		problem(ps->cb, "%s:%d: unknown key '%s' in [%s] (known: kind, label, theme, description, pattern, near, exclude, unless, requires, attribute, example, counter)",
 			ps->file, ps->line, key, section);
 	}
 	return 1;
 }
 
-static int valid_id(const char *id)
-{
-	if (!*id)
-		return 0;
-	for (const char *p = id; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		      *p == '-' || *p == '_'))
-			return 0;
-	return 1;
-}
 
 static void compile_rules(struct codebook *cb, struct rule *r, size_t n,
 			  pcre2_match_data *md)
 {
+	struct buf x = BUF_INIT;
+
 	for (size_t i = 0; i < n; i++) {
 		int code;
 		PCRE2_SIZE off;
+		char *why = wordlists_expand(&cb->lists, r[i].pattern, &x);
+
+		if (why) {
+			problem(cb, "%s: %s", r[i].where, why);
+			free(why);
+			continue;
+		}
+		if (strcmp(x.data, r[i].pattern)) {
+			if (!r[i].written)
+				r[i].written = r[i].pattern;
+			else
+				free(r[i].pattern);
+			r[i].pattern = buf_detach(&x, NULL);
+		}
 
 		r[i].re = pcre2_compile((PCRE2_SPTR)r[i].pattern,
 					PCRE2_ZERO_TERMINATED,
@@ -332,6 +430,7 @@ static void compile_rules(struct codebook *cb, struct rule *r, size_t n,
 			r[i].re = NULL;
 		}
 	}
+	buf_release(&x);
 }
 
 /* Checks one code once all files are read. */
@@ -364,6 +463,9 @@ static int code_broken(const struct code *c)
 			return 1;
 	for (size_t k = 0; k < c->nexcludes; k++)
 		if (!c->excludes[k].re)
+			return 1;
+	for (size_t k = 0; k < c->nrequires; k++)
+		if (!c->requires[k].re)
 			return 1;
 	return 0;
 }
@@ -762,11 +864,24 @@ int codebook_load(struct codebook *cb, const char *dir, struct err *e)
 		buf_release(&content);
 	}
 
+	/* every list, used or not, so that its problems are seen */
+	for (size_t i = 0; i < cb->lists.n; i++) {
+		struct buf ref = BUF_INIT, x = BUF_INIT;
+		char *why;
+
+		buf_addf(&ref, "{%s}", cb->lists.v[i].name);
+		if ((why = wordlists_expand(&cb->lists, ref.data, &x)))
+			problem(cb, "%s: %s", cb->lists.v[i].where, why);
+		free(why);
+		buf_release(&ref);
+		buf_release(&x);
+	}
 	md = pcre2_match_data_create(1, NULL);
 	for (size_t i = 0; i < cb->n; i++) {
 		check_code(cb, &cb->codes[i]);
 		compile_rules(cb, cb->codes[i].rules, cb->codes[i].nrules, md);
 		compile_rules(cb, cb->codes[i].excludes, cb->codes[i].nexcludes, md);
+		compile_rules(cb, cb->codes[i].requires, cb->codes[i].nrequires, md);
 		for (size_t k = 0; k < cb->codes[i].nattrs; k++)
 			compile_rules(cb, &cb->codes[i].attrs[k].rule, 1, md);
 	}
@@ -893,6 +1008,9 @@ size_t codebook_match(const struct codebook *cb, struct matcher *m,
 			continue;
 		for (size_t k = 0; k < c->nexcludes && best.rule; k++)
 			if (first_match(&c->excludes[k], m, text, len, &s, &e))
+				best.rule = NULL;
+		for (size_t k = 0; k < c->nrequires && best.rule; k++)
+			if (!first_match(&c->requires[k], m, text, len, &s, &e))
 				best.rule = NULL;
 		if (!best.rule)
 			continue;

@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include "err.h"
+#include "wordlist.h"
 
 /*
  * A codebook: INI files (one section per code) in a directory, read in
@@ -17,7 +18,9 @@
 enum code_kind { KIND_PAPERCUT, KIND_CHARACTER };
 
 struct rule {
-	char *pattern;
+	char *pattern;      /* as PCRE2 runs it: lists and near expanded */
+	char *written;      /* as the file says it, where that differs (else NULL) */
+	int near;           /* written as `near = A | B, N` */
 	char *where;        /* "file.ini:12", names the rule in codings */
 	pcre2_code *re;
 	int hs_id;          /* in the prefilter; -1: always run PCRE2 */
@@ -40,8 +43,8 @@ struct code {
 	char *where;        /* the section header */
 	int kind;           /* enum code_kind, -1 until `kind =` is read */
 	char *label, *theme, *description;
-	struct rule *rules, *excludes;
-	size_t nrules, arules, nexcludes, aexcludes;
+	struct rule *rules, *excludes, *requires;
+	size_t nrules, arules, nexcludes, aexcludes, nrequires, arequires;
 	struct sample *examples, *counters;
 	size_t nexamples, aexamples, ncounters, acounters;
 	struct attr_rule *attrs;
@@ -53,6 +56,7 @@ struct codebook {
 	char hash[33];      /* of the files' names and contents */
 	struct code *codes;
 	size_t n, alloc;
+	struct wordlists lists;     /* [list NAME] sections */
 	char **problems;    /* every problem found, "file:line: what" */
 	size_t nproblems, aproblems;
 	/* The prefilter: every pattern and exclude in one Hyperscan database
@@ -112,8 +116,9 @@ void matcher_init(struct matcher *m, const struct codebook *cb);
 void matcher_release(struct matcher *m);
 
 /*
- * Tags `text`: for each code, its first match unless an exclude of the
- * code matches anywhere in the text. Fills `out` (room for cb->n) in
+ * Tags `text`: for each code, its first match (a pattern's or a near's),
+ * unless an exclude or unless of the code matches anywhere in the text,
+ * or one of its requires does not. Fills `out` (room for cb->n) in
  * codebook order and returns how many codes matched.
  */
 size_t codebook_match(const struct codebook *cb, struct matcher *m,

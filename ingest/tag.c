@@ -647,23 +647,62 @@ out:
 	return rc;
 }
 
-static const char codebook_usage[] = "papercut codebook check [DIR]";
+static const char codebook_usage[] = "papercut codebook check [DIR] [--expand CODE]";
 static const char codebook_help[] =
 	"Loads a codebook (DIR, else --codebook, $PAPERCUT_CODEBOOK or the\n"
 	"bundled one), compiles every pattern and runs every example and\n"
 	"counter. Prints each code, or every problem with file:line, and\n"
-	"exits 1 when there is any.\n";
+	"exits 1 when there is any.\n\n"
+	"  --expand CODE   print each rule of CODE as written and as PCRE2 runs it\n"
+	"                  (lists and near expanded)\n";
+
+static int codebook_opt(int opt, const char *arg, void *ctx, struct err *e)
+{
+	(void)opt, (void)e;
+	*(const char **)ctx = arg;
+	return 0;
+}
+
+/* --expand: a code's rules as written and as they run. */
+static int print_expanded(const struct codebook *cb, const char *id, struct err *e)
+{
+	static const char *const kinds[] = { "pattern", "exclude", "requires" };
+	long i = codebook_find(cb, id);
+	const struct code *c;
+
+	if (i < 0)
+		return err_set(e, E_USAGE, "no code '%s' in codebook '%s'", id, cb->dir);
+	c = &cb->codes[i];
+	for (int k = 0; k < 3; k++) {
+		const struct rule *r = k == 0 ? c->rules : k == 1 ? c->excludes : c->requires;
+		size_t n = k == 0 ? c->nrules : k == 1 ? c->nexcludes : c->nrequires;
+
+		for (size_t j = 0; j < n; j++) {
+			printf("%s %s = %s\n", r[j].where, r[j].near ? "near" : kinds[k],
+			       r[j].written ? r[j].written : r[j].pattern);
+			if (r[j].written)
+				printf("    %s\n", r[j].pattern);
+		}
+	}
+	return 0;
+}
 
 int cmd_codebook(int argc, char **argv, struct err *e)
 {
-	static const struct option opts[] = { CLI_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {
+		{ "expand", required_argument, NULL, 'x' },
+		CLI_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
 	struct codebook cb;
 	struct err load = ERR_INIT;
+	const char *expand = NULL;
 	size_t chars = 0;
 	int rc;
 
 	codebook_init(&cb);
-	if ((rc = cli_parse(argc, argv, opts, codebook_usage, codebook_help, NULL, NULL, e)))
+	if ((rc = cli_parse(argc, argv, opts, codebook_usage, codebook_help, codebook_opt,
+			    &expand, e)))
 		return rc < 0 ? 0 : rc;
 	if (optind >= argc || strcmp(argv[optind], "check") || argc - optind > 2) {
 		rc = err_set(e, E_USAGE, "usage: %s", codebook_usage);
@@ -680,6 +719,10 @@ int cmd_codebook(int argc, char **argv, struct err *e)
 			printf("%s\n", cb.problems[i]);
 		rc = err_set(e, E_DATA, "codebook '%s': %zu problem%s", cb.dir,
 			     cb.nproblems, cb.nproblems == 1 ? "" : "s");
+		goto out;
+	}
+	if (expand) {
+		rc = print_expanded(&cb, expand, e);
 		goto out;
 	}
 	printf("%-22s %-9s %-10s %8s %8s %8s %8s\n", "code", "kind", "theme",

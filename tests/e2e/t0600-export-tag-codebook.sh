@@ -101,7 +101,7 @@ code=$?
 set -e
 check "check exit" "$code" 1
 cat >want <<'OUT'
-worse.ini:5: unknown key 'flavour' in [y] (known: kind, label, theme, description, pattern, exclude, attribute, example, counter)
+worse.ini:5: unknown key 'flavour' in [y] (known: kind, label, theme, description, pattern, near, exclude, unless, requires, attribute, example, counter)
 worse.ini:1: papercut [y] has no 'theme'
 worse.ini:4: bad pattern at offset 1: missing closing parenthesis
 broken.ini:6: example is not tagged 'x': "y"

@@ -12,6 +12,7 @@
 
 #include "../../core/buf.h"
 #include "../../core/codebook.h"
+#include "../../core/wordlist.h"
 
 static char *write_codebook(const char *name, const char *ini)
 {
@@ -124,6 +125,116 @@ static void test_match_table(void **state)
 	remove_codebook(dir, "t.ini");
 }
 
+static const char language_ini[] =
+	"[list stuck]\n"
+	"words = hang, stick, sit there, never {finish}\n"
+	"inflect = yes\n"
+	"[list finish]\n"
+	"words = finish, complete\n"
+	"inflect = yes\n"
+	"[list unit]\n"
+	"words = task, request, future\n"
+	"inflect = yes\n"
+	"[list checker]\n"
+	"words = borrow checker, raw waker\n"
+	"[hang]\n"
+	"kind = papercut\n"
+	"theme = debugging\n"
+	"label = Hangs\n"
+	"near = {stuck} | {unit}, 3\n"
+	"unless = \\bhang(?:ing)? out\\b\n"
+	"[borrow]\n"
+	"kind = papercut\n"
+	"theme = compiling\n"
+	"label = Borrowing\n"
+	"pattern = \\b{checker}\n"
+	"requires = \\b(?:async|await|future)\n";
+
+/* Lists, inflections, near, unless and requires, each through the
+ * prefilter and through PCRE2 alone: the same codes and spans. */
+static void test_language_table(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *codes;
+		size_t start, end;
+	} cases[] = {
+		{ "the request hung", "hang", 4, 16 },
+		{ "our futures never completed", "hang", 4, 27 },
+		{ "a task got stuck: it just sat there", "hang", 2, 16 },
+		/* either order, at most 3 words between */
+		{ "it hangs, the whole big request", "hang", 3, 31 },
+		{ "it hangs, and then the whole big request", "", 0, 0 },
+		{ "tasks hang; we hang out later", "", 0, 0 },
+		{ "a hanger for the future", "hang", 2, 23 },  /* forms too many */
+		{ "the borrow-checker rejects my async fn", "borrow", 4, 18 },
+		{ "BorrowChecker and RawWaker in async code", "borrow", 0, 13 },
+		{ "the borrow_checker is fine in sync code", "", 0, 0 },
+	};
+	char *dir = write_codebook("l.ini", language_ini);
+	struct codebook cb;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	codebook_init(&cb);
+	if (codebook_load(&cb, dir, &e))
+		fail_msg("%s", e.msg);
+	for (int plain = 0; plain < 2; plain++) {
+		struct matcher m;
+		struct match out[4];
+
+		matcher_init(&m, &cb);
+		m.plain = plain;
+		for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+			size_t n = codebook_match(&cb, &m, cases[i].text, strlen(cases[i].text), out);
+			struct buf got = BUF_INIT;
+
+			for (size_t k = 0; k < n; k++)
+				buf_addf(&got, "%s%s", k ? "," : "", cb.codes[out[k].code].id);
+			if (strcmp(got.data, cases[i].codes))
+				fail_msg("'%s' (plain %d): got '%s', want '%s'", cases[i].text, plain,
+					 got.data, cases[i].codes);
+			if (n && (out[0].start != cases[i].start || out[0].end != cases[i].end))
+				fail_msg("'%s' (plain %d): span %zu-%zu, want %zu-%zu", cases[i].text,
+					 plain, out[0].start, out[0].end, cases[i].start, cases[i].end);
+			buf_release(&got);
+		}
+		matcher_release(&m);
+	}
+	assert_true(cb.codes[0].rules[0].near);
+	assert_string_equal(cb.codes[0].rules[0].written, "{stuck} | {unit}, 3");
+	codebook_release(&cb);
+	remove_codebook(dir, "l.ini");
+}
+
+static void test_inflect(void **state)
+{
+	static const struct {
+		const char *word, *forms;
+	} cases[] = {
+		{ "hang", "hang|hung|hangs|hanged|hanging|hanger|hangest|hangly" },
+		{ "stop", "stop|stops|stopped|stopping|stoped|stoping|stopper|stoply" },
+		{ "retry", "retry|retries|retried|retrying|retrier|retriest|retrily" },
+		{ "use", "use|uses|used|using|user|usest|usely" },
+		{ "simple", "simple|simples|simpled|simpling|simpler|simplest|simply" },
+		{ "crash", "crash|crashes|crashed|crashing|crasher|crashest|crashly" },
+		{ "slow", "slow|slows|slowed|slowing|slower|slowest|slowly" },
+		{ "Pin", "Pin" },           /* a capital: a name, left alone */
+		{ "io_uring", "io_uring" },
+		{ "a", "a" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct buf b = BUF_INIT;
+
+		inflect_forms(cases[i].word, &b);
+		if (strcmp(b.data, cases[i].forms))
+			fail_msg("%s: got '%s', want '%s'", cases[i].word, b.data, cases[i].forms);
+		buf_release(&b);
+	}
+}
+
 static void test_codebook_problems(void **state)
 {
 	static const struct {
@@ -134,7 +245,7 @@ static void test_codebook_problems(void **state)
 		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = foo(\n",
 		  "c.ini:5: bad pattern at offset 4: missing closing parenthesis", 1 },
 		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = x\ncolour = red\n",
-		  "c.ini:6: unknown key 'colour' in [a] (known: kind, label, theme, description, pattern, exclude, attribute, example, counter)", 1 },
+		  "c.ini:6: unknown key 'colour' in [a] (known: kind, label, theme, description, pattern, near, exclude, unless, requires, attribute, example, counter)", 1 },
 		{ "[a]\nkind = character\nlabel = A\npattern = x\n[a]\nkind = character\nlabel = B\npattern = y\n",
 		  "c.ini:5: duplicate code id 'a' (first at c.ini:1)", 1 },
 		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = \\bhang\\b\nexample = the task hangs\n",
@@ -153,6 +264,18 @@ static void test_codebook_problems(void **state)
 		  "c.ini:1: 'kind' stands before any [code-id] section", 1 },
 		{ "[a]\nkind = character\nlabel = A\npattern = x\nthis line has no equals sign\n",
 		  "c.ini:5: expected '[code-id]' or 'key = value'", 1 },
+		{ "[a]\nkind = character\nlabel = A\npattern = {nope}\n",
+		  "c.ini:4: unknown list 'nope' (a [list nope] section gives it)", 1 },
+		{ "[list x]\nwords = a, {y}\n[list y]\nwords = {x}\n",
+		  "c.ini:1: list 'x' names itself through its words (a cycle)", 2 },
+		{ "[a]\nkind = character\nlabel = A\nnear = a | b, 51\n",
+		  "c.ini:4: near's distance is a whole number of words from 0 to 50", 2 },
+		{ "[a]\nkind = character\nlabel = A\nnear = a b, 5\n",
+		  "c.ini:4: near takes 'A | B, N' (two patterns and a distance in words)", 2 },
+		{ "[list x]\nwords = a\ncolour = red\n",
+		  "c.ini:3: unknown key 'colour' in [list x] (known: words, inflect)", 1 },
+		{ "[list x]\nwords = a\ninflect = maybe\n",
+		  "c.ini:3: inflect takes yes or no, not 'maybe'", 1 },
 	};
 
 	(void)state;
@@ -198,6 +321,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match_table),
+		cmocka_unit_test(test_language_table),
+		cmocka_unit_test(test_inflect),
 		cmocka_unit_test(test_codebook_problems),
 		cmocka_unit_test(test_long_line),
 	};
