@@ -119,9 +119,15 @@ void inflect_forms(const char *w, struct buf *out)
 	}
 }
 
+/* A word as a pattern: its metacharacters escaped, an apostrophe
+ * matching the typographic one too (can't, can’t). */
 static void add_escaped(struct buf *out, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\'') {
+			buf_adds(out, "['\u2019]");
+			continue;
+		}
 		if (strchr("\\^$.|?*+()[]{}#", s[i]))
 			buf_addch(out, '\\');
 		buf_addch(out, s[i]);
