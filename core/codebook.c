@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <ini.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -375,12 +377,19 @@ static int on_key(void *user, const char *section, const char *key,
 		a->rule.pattern = xstrdup(colon);
 		a->rule.where = where(ps);
 		a->rule.hs_id = -1;
+	} else if (!strcmp(key, "negation") || !strcmp(key, "questions")) {
+		int *flag = key[0] == 'n' ? &c->count_negated : &c->count_questions;
+
+		if (strcmp(value, "count") && strcmp(value, "skip"))
+			problem(ps->cb, "%s:%d: %s takes count or skip, not '%s'", ps->file,
+				ps->line, key, value);
+		*flag = !strcmp(value, "count");
 	} else if (!strcmp(key, "example")) {
 		add_sample(&c->examples, &c->nexamples, &c->aexamples, ps, value);
 	} else if (!strcmp(key, "counter")) {
 		add_sample(&c->counters, &c->ncounters, &c->acounters, ps, value);
 	} else {
-		problem(ps->cb, "%s:%d: unknown key '%s' in [%s] (known: kind, label, theme, description, pattern, near, exclude, unless, requires, attribute, example, counter)",
+		problem(ps->cb, "%s:%d: unknown key '%s' in [%s] (known: kind, label, theme, description, pattern, near, exclude, unless, requires, negation, questions, attribute, example, counter)",
 			ps->file, ps->line, key, section);
 	}
 	return 1;
@@ -938,22 +947,106 @@ static int on_prefilter(unsigned id, unsigned long long from, unsigned long long
 	return 0;
 }
 
-static int first_match(const struct rule *r, struct matcher *m,
+/* Clause and sentence ends, for negation and questions. */
+static int ends_clause(char c)
+{
+	return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == ',' ||
+	       c == '\n' || c == '(' || c == ')';
+}
+
+static int ends_sentence(char c)
+{
+	return c == '.' || c == '!' || c == '?' || c == '\n';
+}
+
+/* The words that negate what follows them; not "can't" and its kin,
+ * which say that something is impossible: a complaint, not its absence. */
+static const char *const negators[] = {
+	"no", "not", "never", "without", "none", "nothing", "nobody", "hardly",
+	"isn't", "aren't", "wasn't", "weren't", "doesn't", "don't", "didn't",
+	"hasn't", "haven't", "hadn't",
+};
+
+int hit_negated(const char *text, size_t start)
+{
+	size_t i = start;
+
+	for (int words = 0; words < 3; words++) {
+		size_t end, begin;
+
+		while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '`' ||
+				 text[i - 1] == '"' || text[i - 1] == '*' || text[i - 1] == '_'))
+			i--;
+		if (i == 0 || ends_clause(text[i - 1]))
+			return 0;
+		end = i;
+		while (i > 0 && (isalpha((unsigned char)text[i - 1]) || text[i - 1] == '\''))
+			i--;
+		begin = i;
+		if (begin == end)
+			return 0;       /* not a word: code, a number, a symbol */
+		for (size_t k = 0; k < sizeof(negators) / sizeof(*negators); k++)
+			if (strlen(negators[k]) == end - begin &&
+			    !strncasecmp(text + begin, negators[k], end - begin))
+				return 1;
+	}
+	return 0;
+}
+
+/* How yes/no questions about whether a thing exists or happens begin. */
+static const char *const asking[] = {
+	"is there ", "are there ", "was there ", "were there ", "is it ", "is this ",
+	"does it ", "does this ", "do you ", "did you ", "have you ", "has anyone ",
+	"any ", "anyone ",
+};
+
+int hit_in_question(const char *text, size_t len, size_t start, size_t end)
+{
+	size_t b = start, e = end;
+
+	while (b > 0 && !ends_sentence(text[b - 1]))
+		b--;
+	while (e < len && !ends_sentence(text[e]))
+		e++;
+	if (e == len || text[e] != '?')
+		return 0;
+	while (b < start && !isalpha((unsigned char)text[b]))
+		b++;
+	for (size_t k = 0; k < sizeof(asking) / sizeof(*asking); k++)
+		if (!strncasecmp(text + b, asking[k], strlen(asking[k])))
+			return 1;
+	return 0;
+}
+
+/* The first match of `r` in `text`; for a code's pattern (`c`), the
+ * first that is neither negated nor in a question, unless the code
+ * counts those. */
+#define MATCH_TRIES 16
+static int first_match(const struct rule *r, const struct code *c, struct matcher *m,
 		       const char *text, size_t len, size_t *start, size_t *end)
 {
-	int rc;
-	PCRE2_SIZE *ov;
+	size_t from = 0;
 
 	if (!r->re || (r->hs_id >= 0 && !m->maybe[r->hs_id]))
 		return 0;   /* the prefilter says it cannot match */
-	rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK,
-			 m->md, NULL);
-	if (rc < 0)
-		return 0;
-	ov = pcre2_get_ovector_pointer(m->md);
-	*start = ov[0];
-	*end = ov[1];
-	return 1;
+	for (int tries = 0; tries < MATCH_TRIES && from <= len; tries++) {
+		PCRE2_SIZE *ov;
+
+		if (pcre2_match(r->re, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK,
+				m->md, NULL) < 0)
+			return 0;
+		ov = pcre2_get_ovector_pointer(m->md);
+		*start = ov[0];
+		*end = ov[1];
+		if (!c || ((c->count_negated || !hit_negated(text, *start)) &&
+			   (c->count_questions || !hit_in_question(text, len, *start, *end))))
+			return 1;
+		/* on past this hit's first character */
+		from = *start + 1;
+		while (from < len && ((unsigned char)text[from] & 0xc0) == 0x80)
+			from++;
+	}
+	return 0;
 }
 
 size_t codebook_attr_match(const struct codebook *cb, struct matcher *m,
@@ -966,7 +1059,7 @@ size_t codebook_attr_match(const struct codebook *cb, struct matcher *m,
 
 		for (size_t k = 0; k < c->nattrs; k++)
 			if (!strcmp(c->attrs[k].key, key) &&
-			    first_match(&c->attrs[k].rule, m, value, strlen(value), &s, &e)) {
+			    first_match(&c->attrs[k].rule, NULL, m, value, strlen(value), &s, &e)) {
 				out[n++] = (struct match){ i, &c->attrs[k].rule, 0, 0 };
 				break;
 			}
@@ -998,7 +1091,7 @@ size_t codebook_match(const struct codebook *cb, struct matcher *m,
 			continue;       /* none of its patterns can match */
 
 		for (size_t k = 0; k < c->nrules; k++)
-			if (first_match(&c->rules[k], m, text, len, &s, &e) &&
+			if (first_match(&c->rules[k], c, m, text, len, &s, &e) &&
 			    (!best.rule || s < best.start)) {
 				best.rule = &c->rules[k];
 				best.start = s;
@@ -1007,10 +1100,10 @@ size_t codebook_match(const struct codebook *cb, struct matcher *m,
 		if (!best.rule)
 			continue;
 		for (size_t k = 0; k < c->nexcludes && best.rule; k++)
-			if (first_match(&c->excludes[k], m, text, len, &s, &e))
+			if (first_match(&c->excludes[k], NULL, m, text, len, &s, &e))
 				best.rule = NULL;
 		for (size_t k = 0; k < c->nrequires && best.rule; k++)
-			if (!first_match(&c->requires[k], m, text, len, &s, &e))
+			if (!first_match(&c->requires[k], NULL, m, text, len, &s, &e))
 				best.rule = NULL;
 		if (!best.rule)
 			continue;

@@ -49,6 +49,9 @@ struct code {
 	size_t nexamples, aexamples, ncounters, acounters;
 	struct attr_rule *attrs;
 	size_t nattrs, aattrs;
+	/* `negation = count`, `questions = count`: a pattern's hit in a
+	 * negated clause or a yes/no question counts too (default: skipped) */
+	int count_negated, count_questions;
 };
 
 struct codebook {
@@ -73,6 +76,12 @@ struct codebook {
 	int *slot_code;
 	unsigned char *code_always;
 };
+
+/* Whether the hit at [start, end) of `text` is negated ("no deadlock",
+ * "isn't slow": a negator among the three words before it in its clause)
+ * or inside a yes/no question ("is there a deadlock?"). */
+int hit_negated(const char *text, size_t start);
+int hit_in_question(const char *text, size_t len, size_t start, size_t end);
 
 /* One match of a code in a passage. */
 struct match {

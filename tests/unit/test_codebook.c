@@ -78,7 +78,9 @@ static void test_match_table(void **state)
 		{ "poll takes self: Pin<&mut Self>", "pin", 17, 21, "t.ini:5" },
 		{ "enter your pin number", "", 0, 0, NULL },
 		{ "PIN< is not the type", "", 0, 0, NULL },
-		{ "The future wasn't Unpin, so Box::pin it", "pin", 18, 23, "t.ini:5" },
+		/* "wasn't Unpin" is negated: the next hit counts (the bundled
+		 * codebook's pin counts negated hits: negation = count) */
+		{ "The future wasn't Unpin, so Box::pin it", "pin", 28, 36, "t.ini:5" },
 		/* the earliest match wins, whichever rule it comes from */
 		{ "pinning the futures, then Box::pin", "pin", 0, 19, "t.ini:6" },
 		/* an exclude anywhere in the passage vetoes the code */
@@ -143,6 +145,14 @@ static const char language_ini[] =
 	"label = Hangs\n"
 	"near = {stuck} | {unit}, 3\n"
 	"unless = \\bhang(?:ing)? out\\b\n"
+	"[drop]\n"
+	"kind = papercut\n"
+	"theme = runtime\n"
+	"label = Async drop\n"
+	"negation = count\n"
+	"pattern = \\basync drop\\b|\\b{cannot} await\\b\n"
+	"[list cannot]\n"
+	"words = can't, no way to\n"
 	"[borrow]\n"
 	"kind = papercut\n"
 	"theme = compiling\n"
@@ -170,6 +180,13 @@ static void test_language_table(void **state)
 		{ "the borrow-checker rejects my async fn", "borrow", 4, 18 },
 		{ "BorrowChecker and RawWaker in async code", "borrow", 0, 13 },
 		{ "the borrow_checker is fine in sync code", "", 0, 0 },
+		/* negated hits are skipped, the next one counts; not where the
+		 * code says negation = count */
+		{ "no hanging request here", "", 0, 0 },
+		{ "it didn't hang, then the request hung", "hang", 25, 37 },
+		{ "there is no async drop", "drop", 12, 22 },
+		{ "we can\u2019t await in Drop", "drop", 3, 16 },
+		{ "is there a request that hangs?", "", 0, 0 },
 	};
 	char *dir = write_codebook("l.ini", language_ini);
 	struct codebook cb;
@@ -203,8 +220,42 @@ static void test_language_table(void **state)
 	}
 	assert_true(cb.codes[0].rules[0].near);
 	assert_string_equal(cb.codes[0].rules[0].written, "{stuck} | {unit}, 3");
+	assert_true(cb.codes[1].count_negated && !cb.codes[0].count_negated);
 	codebook_release(&cb);
 	remove_codebook(dir, "l.ini");
+}
+
+static void test_negation_questions(void **state)
+{
+	static const struct {
+		const char *text, *hit;    /* the hit: its first occurrence */
+		int negated, question;
+	} cases[] = {
+		{ "there is no deadlock here", "deadlock", 1, 0 },
+		{ "it is not really slow", "slow", 1, 0 },
+		{ "the task isn't stuck", "stuck", 1, 0 },
+		{ "I can't find why the task is stuck", "stuck", 0, 0 },  /* can't: a complaint */
+		{ "not great, the task hangs", "hangs", 0, 0 },           /* another clause */
+		{ "never, ever, a deadlock", "deadlock", 0, 0 },
+		{ "no `Pin` needed", "Pin", 1, 0 },
+		{ "Is there a deadlock? I think so.", "deadlock", 0, 1 },
+		{ "Why does the request hang?", "hang", 0, 0 },           /* asks why: a complaint */
+		{ "does this hang for you? yes.", "hang", 0, 1 },
+		{ "It hangs. Is that expected", "hangs", 0, 0 },
+		{ "deadlock", "deadlock", 0, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const char *t = cases[i].text, *h = strstr(t, cases[i].hit);
+		size_t s = (size_t)(h - t), e = s + strlen(cases[i].hit);
+
+		if (hit_negated(t, s) != cases[i].negated)
+			fail_msg("'%s': negated %d, want %d", t, !cases[i].negated, cases[i].negated);
+		if (hit_in_question(t, strlen(t), s, e) != cases[i].question)
+			fail_msg("'%s': question %d, want %d", t, !cases[i].question,
+				 cases[i].question);
+	}
 }
 
 static void test_inflect(void **state)
@@ -245,7 +296,7 @@ static void test_codebook_problems(void **state)
 		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = foo(\n",
 		  "c.ini:5: bad pattern at offset 4: missing closing parenthesis", 1 },
 		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = x\ncolour = red\n",
-		  "c.ini:6: unknown key 'colour' in [a] (known: kind, label, theme, description, pattern, near, exclude, unless, requires, attribute, example, counter)", 1 },
+		  "c.ini:6: unknown key 'colour' in [a] (known: kind, label, theme, description, pattern, near, exclude, unless, requires, negation, questions, attribute, example, counter)", 1 },
 		{ "[a]\nkind = character\nlabel = A\npattern = x\n[a]\nkind = character\nlabel = B\npattern = y\n",
 		  "c.ini:5: duplicate code id 'a' (first at c.ini:1)", 1 },
 		{ "[a]\nkind = papercut\ntheme = t\nlabel = A\npattern = \\bhang\\b\nexample = the task hangs\n",
@@ -323,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_match_table),
 		cmocka_unit_test(test_language_table),
 		cmocka_unit_test(test_inflect),
+		cmocka_unit_test(test_negation_questions),
 		cmocka_unit_test(test_codebook_problems),
 		cmocka_unit_test(test_long_line),
 	};
