@@ -924,6 +924,8 @@ void matcher_init(struct matcher *m, const struct codebook *cb)
 	m->maybe = xcalloc(cb->nrules_all ? (size_t)cb->nrules_all : 1, 1);
 	m->code_maybe = xcalloc(cb->n ? cb->n : 1, 1);
 	m->slot_code = cb->slot_code;
+	m->mode = TEXT_PROSE;
+	buf_init(&m->masked, 0);
 }
 
 void matcher_release(struct matcher *m)
@@ -932,6 +934,7 @@ void matcher_release(struct matcher *m)
 	hs_free_scratch(m->scratch);
 	free(m->maybe);
 	free(m->code_maybe);
+	buf_release(&m->masked);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -1074,6 +1077,9 @@ size_t codebook_match(const struct codebook *cb, struct matcher *m,
 
 	/* the prefilter marks what may match; without it, everything may */
 	int all = !(cb->hs && m->scratch && !m->plain);
+
+	if (text_mask_code(text, len, m->mode, &m->masked))
+		text = m->masked.data;
 
 	memset(m->maybe, all, (size_t)cb->nrules_all);
 	memset(m->code_maybe, all, cb->n);

@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <xxhash.h>
 
+#include "buf.h"
 #include "err.h"
+#include "text.h"
 #include "wordlist.h"
 
 /*
@@ -99,6 +101,8 @@ struct matcher {
 	unsigned char *code_maybe;  /* per code: a pattern of it may match */
 	const int *slot_code;       /* the codebook's */
 	int plain;
+	enum text_mode mode;        /* how the next text is read (core/text.h) */
+	struct buf masked;          /* the text with its code blanked */
 };
 
 void codebook_init(struct codebook *cb);
@@ -125,7 +129,8 @@ void matcher_init(struct matcher *m, const struct codebook *cb);
 void matcher_release(struct matcher *m);
 
 /*
- * Tags `text`: for each code, its first match (a pattern's or a near's),
+ * Tags `text`, read as m->mode says (prose by default: its fenced code
+ * blocks only for their diagnostics and comments): for each code, its first match (a pattern's or a near's),
  * unless an exclude or unless of the code matches anywhere in the text,
  * or one of its requires does not. Fills `out` (room for cb->n) in
  * codebook order and returns how many codes matched.

@@ -72,3 +72,97 @@ int digits_value(const char *s, int n)
 	}
 	return v;
 }
+
+static int starts_with(const char *s, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(end - s) >= n && !strncmp(s, word, n);
+}
+
+/* What of a code line is read: its start, or NULL for none of it. */
+static const char *code_line_kept(const char *line, const char *end)
+{
+	static const char *const diagnostics[] = {
+		"error[", "error:", "warning[", "warning:", "note:", "help:", "= note:", "= help:",
+	};
+	const char *p = line, *q;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	for (size_t i = 0; i < sizeof(diagnostics) / sizeof(*diagnostics); i++)
+		if (starts_with(p, end, diagnostics[i]))
+			return line;
+	/* a diagnostic's gutter: "   | label" is its text, "12 | code" its
+	 * source, but for the marks under it, "12 |  ^^^^ message" */
+	for (q = p; q < end && *q >= '0' && *q <= '9'; q++)
+		;
+	if (q < end && *q == '|' && q == p)
+		return line;
+	while (q < end && *q == ' ')
+		q++;
+	if (q < end && *q == '|') {
+		for (q++; q < end && (*q == ' ' || *q == '|'); q++)
+			;
+		if (q < end && (*q == '^' || *q == '-'))
+			return line;
+	}
+	if (memmem(p, (size_t)(end - p), "panicked at", 11))
+		return line;
+	if (p < end && *p == '#' && (p + 1 == end || (p[1] != '[' && p[1] != '!')))
+		return p;
+	for (q = p; q + 1 < end; q++)
+		if (q[0] == '/' && q[1] == '/' && (q == line || q[-1] != ':'))
+			return q;
+	return NULL;
+}
+
+/* A fence line: 0 none, 1 a fence, 2 an opening fence of a program's
+ * output (```console, ```text...), read as prose. */
+static int fence_kind(const char *line, const char *end)
+{
+	static const char *const output[] = {
+		"console", "text", "txt", "log", "output", "plain", "stderr", "stdout",
+	};
+
+	while (line < end && (*line == ' ' || *line == '\t'))
+		line++;
+	if (!starts_with(line, end, "```") && !starts_with(line, end, "~~~"))
+		return 0;
+	line += 3;
+	for (size_t i = 0; i < sizeof(output) / sizeof(*output); i++)
+		if (starts_with(line, end, output[i]))
+			return 2;
+	return 1;
+}
+
+int text_mask_code(const char *text, size_t len, enum text_mode mode, struct buf *out)
+{
+	const char *end = text + len, *line;
+	int fenced = 0, in_code = mode == TEXT_CODE, blanked = 0;
+
+	if (mode == TEXT_ALL || (mode == TEXT_PROSE && !memmem(text, len, "```", 3) &&
+				 !memmem(text, len, "~~~", 3)))
+		return 0;
+	buf_reset(out);
+	buf_add(out, text, len);
+	for (line = text; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *eol = nl ? nl : end, *kept = NULL;
+		int fence = mode == TEXT_PROSE ? fence_kind(line, eol) : 0;
+
+		if (fence || in_code) {
+			if (!fence)
+				kept = code_line_kept(line, eol);
+			for (const char *p = line; p < (kept ? kept : eol); p++)
+				out->data[p - text] = ' ';
+			blanked = 1;
+		}
+		if (fence) {
+			in_code = !fenced && fence == 1;
+			fenced = !fenced;
+		}
+		line = nl ? nl + 1 : end;
+	}
+	return blanked;
+}

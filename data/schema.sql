@@ -82,7 +82,7 @@ CREATE TABLE passage (
 	platform_id     TEXT,         -- "twitter:123": one passage per id
 	url             TEXT,
 	parent_id       TEXT,         -- platform id of the post it replies to
-	tagged          INTEGER NOT NULL DEFAULT 1,   -- 0: code blocks
+	tagged          INTEGER NOT NULL DEFAULT 1,   -- how tagging reads it (core/text.h): 0 code, 1 prose, 2 all
 	UNIQUE (source_id, seq)
 );
 CREATE INDEX passage_participant ON passage(participant_id);

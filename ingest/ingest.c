@@ -35,7 +35,8 @@ static const char ingest_help[] =
 	"                        content (list below)\n"
 	"  --keep-going          store the good files of a batch with bad ones,\n"
 	"                        list the bad ones and exit 1\n"
-	"  --tag-code            tag code blocks of blog posts too\n"
+	"  --tag-code            tag all of code blocks (by default only their\n"
+	"                        compiler diagnostics and comments)\n"
 	"  --interviewer NAME    a speaker who is an interviewer, in every file\n"
 	"                        (besides front matter and Interviewer, Host, Q...)\n"
 	"  --map text=COL,author=COL,date=COL,id=COL,url=COL\n"
@@ -502,6 +503,14 @@ static int store_passages(struct ingest *ing, struct job *job, sqlite3_int64 sid
 }
 
 /* Adds span i of the job's document to the passages ing->rows holds. */
+
+/* How tagging reads a span (passage.tagged): a code block as code,
+ * everything as it is with --tag-code, else as prose. */
+static enum text_mode span_mode(const struct doc *d, const struct span *sp)
+{
+	return sp->untagged ? TEXT_CODE : d->opts->tag_code ? TEXT_ALL : TEXT_PROSE;
+}
+
 static int feed_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
 			sqlite3_int64 doc_pid, size_t i, struct err *e)
 {
@@ -533,7 +542,7 @@ static int feed_passage(struct ingest *ing, struct job *job, sqlite3_int64 sid,
 	feed_str(f, sp->platform_id);
 	feed_str(f, sp->url);
 	feed_str(f, sp->parent);
-	feed_int(f, !sp->untagged);
+	feed_int(f, span_mode(d, sp));
 	return 0;
 }
 
@@ -828,9 +837,8 @@ static void prepare(void *ctx, size_t i, int worker)
 		job->tokens[k] = tokens_count(&ing->tokens[worker], job->d.text.data + sp->start,
 					      sp->end - sp->start);
 		job->first[k] = job->nmatches;
-		if (sp->untagged)
-			continue;
 		ALLOC_GROW(job->matches, job->nmatches + ing->cb->n, job->amatches);
+		ing->matchers[worker].mode = span_mode(&job->d, sp);
 		job->count[k] = codebook_match(ing->cb, &ing->matchers[worker],
 					       job->d.text.data + sp->start, sp->end - sp->start,
 					       job->matches + job->nmatches);

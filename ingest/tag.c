@@ -460,8 +460,8 @@ static void tag_work(void *ctx, size_t i, int w)
 	err_clear(&job->e);
 	if (!c->conns[w]) {
 		if (sqlite3_open_v2(c->path, &c->conns[w], SQLITE_OPEN_READONLY, NULL) ||
-		    sqlite3_prepare_v2(c->conns[w], "SELECT id, text FROM passage WHERE tagged"
-				       " AND id >= ?1 AND id < ?2 ORDER BY id", -1,
+		    sqlite3_prepare_v2(c->conns[w], "SELECT id, text, tagged FROM passage"
+				       " WHERE id >= ?1 AND id < ?2 ORDER BY id", -1,
 				       &c->reads[w], NULL)) {
 			err_set(&job->e, E_DATA, "database '%s': %s", c->path,
 				sqlite3_errmsg(c->conns[w]));
@@ -482,6 +482,7 @@ static void tag_work(void *ctx, size_t i, int w)
 		ALLOC_GROW(job->m, job->nm + c->cb->n, job->am);
 		job->ids[job->n] = sqlite3_column_int64(st, 0);
 		job->first[job->n] = job->nm;
+		c->matchers[w].mode = (enum text_mode)sqlite3_column_int(st, 2);
 		job->count[job->n] = codebook_match(c->cb, &c->matchers[w],
 						    (const char *)sqlite3_column_text(st, 1),
 						    (size_t)sqlite3_column_bytes(st, 1), job->m + job->nm);

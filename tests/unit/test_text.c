@@ -22,6 +22,44 @@ struct want_span {
 	const char *text;
 };
 
+static void test_mask_code(void **state)
+{
+	/* what tagging reads: code blanked, diagnostics, output and comments kept */
+	static const struct {
+		const char *text;
+		enum text_mode mode;
+		const char *read;       /* NULL: read as it is */
+	} cases[] = {
+		{ "plain prose, no code",
+		  TEXT_PROSE, NULL },
+		{ "see:\n```rust\nlet p = Pin::new(x); // pin hurts here\n```\nafter",
+		  TEXT_PROSE, "see:\n       \n                     // pin hurts here\n   \nafter" },
+		{ "```\nerror[E0277]: `Rc<u8>` cannot be sent\n  --> src/main.rs:5:5\n5 |     spawn(x);\n  |     ^^^^^ not Send\n```",
+		  TEXT_PROSE, "   \nerror[E0277]: `Rc<u8>` cannot be sent\n                     \n                 \n  |     ^^^^^ not Send\n   " },
+		{ "```console\nthread 'main' panicked at 'no reactor running'\n```",
+		  TEXT_PROSE, "          \nthread 'main' panicked at 'no reactor running'\n   " },
+		{ "fn main() {\n    # a line's comment is read\n    block_on(x);\n}",
+		  TEXT_CODE, "           \n    # a line's comment is read\n                \n " },
+		{ "```rust\nlet url = \"http://x\";\n```",
+		  TEXT_ALL, NULL },
+		{ "#[tokio::test]\nasync fn t() {}",
+		  TEXT_CODE, "              \n               " },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct buf b = BUF_INIT;
+		int blanked = text_mask_code(cases[i].text, strlen(cases[i].text), cases[i].mode, &b);
+
+		if (!cases[i].read)
+			assert_false(blanked);
+		else if (!blanked || strcmp(b.data, cases[i].read))
+			fail_msg("case %zu: read '%s', want '%s'", i, blanked ? b.data : "(as is)",
+				 cases[i].read);
+		buf_release(&b);
+	}
+}
+
 static void test_segmentation(void **state)
 {
 	static const struct {
@@ -310,6 +348,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_segmentation),
+		cmocka_unit_test(test_mask_code),
 		cmocka_unit_test(test_front_matter),
 		cmocka_unit_test(test_front_matter_errors),
 		cmocka_unit_test(test_dates),
