@@ -305,10 +305,16 @@ char *near_pattern(const char *spec, struct buf *out)
 		buf_release(&b);
 		return xstrdup("near takes exactly two patterns, 'A | B, N'");
 	}
-	/* either order; what lies between is up to n words and what separates them */
-	buf_addf(out, "\\b(?:%s)\\b(?:\\W+\\w+){0,%ld}\\W+\\b(?:%s)\\b"
-		 "|\\b(?:%s)\\b(?:\\W+\\w+){0,%ld}\\W+\\b(?:%s)\\b",
+	/* either order; what lies between is up to n words and what separates
+	 * them; neither part starts or ends inside a word (\\b would ask a
+	 * part that ends in a symbol, as C# or C++, for a word after it) */
+#define START "(?:(?<!\\w)|(?!\\w))"
+#define END "(?:(?!\\w)|(?<!\\w))"
+	buf_addf(out, START "(?:%s)" END "(?:\\W+\\w+){0,%ld}\\W+" START "(?:%s)" END
+		 "|" START "(?:%s)" END "(?:\\W+\\w+){0,%ld}\\W+" START "(?:%s)" END,
 		 a.data, n, b.data, b.data, n, a.data);
+#undef START
+#undef END
 	buf_release(&a);
 	buf_release(&b);
 	return NULL;
