@@ -35,6 +35,26 @@ struct command {
 	const char *summary;
 };
 
+/* `export qdpx` and `export qdc` need libzip and libxml2: papercut-full's. */
+static int exports_refi(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "qdpx") || !strcmp(argv[i], "qdc"))
+			return 1;
+	return 0;
+}
+
+#ifndef PAPERCUT_LIGHT
+static int cmd_export_any(int argc, char **argv, struct err *e)
+{
+	return exports_refi(argc, argv) ? cmd_export_refi(argc, argv, e)
+		: cmd_export(argc, argv, e);
+}
+#define EXPORT cmd_export_any
+#else
+#define EXPORT cmd_export
+#endif
+
 static const struct command commands[] = {
 	{ "ingest", FULL(cmd_ingest), "read sources into the database and tag them" },
 	{ "tag", FULL(cmd_tag), "re-tag every passage with the current codebook" },
@@ -44,11 +64,12 @@ static const struct command commands[] = {
 	{ "report", FULL(cmd_report), "the quarterly report: HTML, workbook, charts, briefs" },
 	{ "search", cmd_search, "evidence passages, best first" },
 	{ "show", cmd_show, "one passage with its context and source" },
-	{ "export", cmd_export, "codings, participants or passages as CSV" },
+	{ "export", EXPORT, "codings, participants, passages (CSV); a REFI-QDA project (qdpx, qdc)" },
 	{ "code", cmd_code, "code a passage by hand, or list the decisions on it" },
 	{ "participant", cmd_participant, "show a participant; set their character by hand" },
 	{ "gold", FULL(cmd_gold), "import a coder's work done elsewhere (gold import FILE)" },
 	{ "agreement", cmd_agreement, "the rules against a coder: precision, recall, kappa" },
+	{ "import", FULL(cmd_import), "codings from a REFI-QDA project (qdpx); a codebook (qdc)" },
 	{ "codebook", FULL(cmd_codebook), "check a codebook" },
 };
 
@@ -131,7 +152,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], commands[k].name))
 			continue;
 #ifdef PAPERCUT_LIGHT
-		if (!commands[k].fn) {
+		if (!commands[k].fn || (commands[k].fn == cmd_export &&
+					exports_refi(argc - i, argv + i))) {
 			rc = run_full(argv, argv[i], &e);
 			err_print(&e);
 			return rc;

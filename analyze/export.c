@@ -5,7 +5,8 @@
 #include "../core/csvout.h"
 #include "analyze.h"
 
-static const char export_usage[] = "papercut export codings|participants|passages";
+static const char export_usage[] =
+	"papercut export codings|participants|passages | papercut export qdpx|qdc FILE";
 static const char export_help[] =
 	"Writes CSV (RFC 4180) on stdout.\n\n"
 	"  codings       source,line,passage_id,participant,character,speaker,code,kind,rule,quote,\n"
@@ -13,6 +14,8 @@ static const char export_help[] =
 	"                what coders rejected, and what they added: origin human, rule\n"
 	"                empty, coder who); interviewer turns have no participant\n"
 	"  participants  participant,character,decided_by,documents,passages\n"
+	"  qdpx FILE     a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder\n"
+	"  qdc FILE      the codebook alone ('papercut export qdpx --help')\n"
 	"  passages      every passage with its provenance: source, format, line,\n"
 	"                location, code-point offsets into the source's stored text,\n"
 	"                participant, speaker, date, platform id, URL, parent, context\n\n"

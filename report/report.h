@@ -5,4 +5,7 @@
 
 int cmd_report(int argc, char **argv, struct err *e);
 
+/* export qdpx, export qdc: REFI-QDA (report/qdpx.c) */
+int cmd_export_refi(int argc, char **argv, struct err *e);
+
 #endif
