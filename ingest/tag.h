@@ -96,5 +96,6 @@ int cmd_codebook(int argc, char **argv, struct err *e);
 int cmd_batches(int argc, char **argv, struct err *e);
 int cmd_forget(int argc, char **argv, struct err *e);
 int cmd_gold(int argc, char **argv, struct err *e);
+int cmd_import(int argc, char **argv, struct err *e);   /* ingest/qdpx.c */
 
 #endif

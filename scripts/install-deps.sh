@@ -14,7 +14,7 @@ libxxhash-dev libcsv-dev libcmark-dev libxml2-dev libzip-dev libjansson-dev liby
 gnuplot-nox"
 if [ "${1:-}" = test ]; then
 	PACKAGES="$PACKAGES libcmocka-dev sqlite3 python3 python3-openpyxl
-python3-websocket chromium"
+python3-websocket chromium libxml2-utils"
 elif [ "${1:-}" = bench ]; then
 	PACKAGES="$PACKAGES sqlite3 python3 ripgrep time"
 fi
