@@ -144,7 +144,7 @@ cp "$PAPERCUT-full" inst/libexec/papercut/papercut-full
 cp -r "$TOP/data/codebook" inst/share/papercut/codebook
 check "installed" "$(inst/bin/papercut --db inst.db ingest corpus | tail -n 1)" \
 	"batch '$(date -u +%Y-%m-%d)': 5 added, 0 replaced, 0 unchanged, 0 rejected; 11 passages"
-expect_fail 2 "papercut: cannot export 'everything' (usage: papercut export codings|participants|passages)" \
+expect_fail 2 "papercut: cannot export 'everything' (usage: papercut export codings|participants|passages | papercut export qdpx|qdc FILE)" \
 	$PAPERCUT --db t.db export everything
 # PAPERCUT_DB, and --db over it
 PAPERCUT_DB=t.db $PAPERCUT export participants >a
