@@ -80,31 +80,21 @@ static void list_ids(struct db *db, const char *sql, struct buf *out)
 
 static int check_papercut(struct db *db, const char *code, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT kind FROM code WHERE id = ?1", e);
 	struct buf known = BUF_INIT;
-	int step, rc = 0;
+	int papercut = 0, character = 0;
 
-	if (!st)
+	if (decisions_known_code(db, code, "papercut", &papercut, e) ||
+	    (!papercut && decisions_known_code(db, code, "character", &character, e)))
 		return e->code;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW && !strcmp(db_col_text(st, 0), "papercut")) {
-		sqlite3_finalize(st);
+	if (papercut)
 		return 0;
-	}
-	if (step == SQLITE_ROW) {
-		rc = err_set(e, E_USAGE, "'%s' is a character: set a participant's with"
-			     " 'papercut participant NAME --character %s'", code, code);
-	} else if (step == SQLITE_DONE) {
-		list_ids(db, "SELECT id FROM code WHERE kind = 'papercut' ORDER BY position", &known);
-		rc = err_set(e, E_USAGE, "unknown papercut '%s' (the codebook's: %s)", code,
-			     known.data);
-	} else {
-		rc = db_fail(db, e, "reading the codebook");
-	}
+	if (character)
+		return err_set(e, E_USAGE, "'%s' is a character: set a participant's with"
+			       " 'papercut participant NAME --character %s'", code, code);
+	list_ids(db, "SELECT id FROM code WHERE kind = 'papercut' ORDER BY position", &known);
+	err_set(e, E_USAGE, "unknown papercut '%s' (the codebook's: %s)", code, known.data);
 	buf_release(&known);
-	sqlite3_finalize(st);
-	return rc;
+	return E_USAGE;
 }
 
 /* The passage's source, and whether it is an interviewer's turn. */
@@ -458,20 +448,13 @@ static int show_participant(struct db *db, sqlite3_int64 id, struct err *e)
 
 static int check_character(struct db *db, const char *c, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM code WHERE id = ?1 AND kind ="
-				      " 'character' UNION ALL SELECT 1 WHERE ?1 = 'unknown'", e);
 	struct buf known = BUF_INIT;
-	int step;
+	int found = 0;
 
-	if (!st)
+	if (decisions_known_code(db, c, "character", &found, e))
 		return e->code;
-	sqlite3_bind_text(st, 1, c, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step == SQLITE_ROW)
+	if (found)
 		return 0;
-	if (step != SQLITE_DONE)
-		return db_fail(db, e, "reading the codebook");
 	list_ids(db, "SELECT id FROM code WHERE kind = 'character' ORDER BY position", &known);
 	err_set(e, E_USAGE, "unknown character '%s' (the codebook's: %s, or unknown)", c,
 		known.data);

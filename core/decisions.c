@@ -136,6 +136,23 @@ int decisions_put(struct db *db, const char *coder, sqlite3_int64 source_id,
 	return 0;
 }
 
+int decisions_known_code(struct db *db, const char *id, const char *kind, int *found,
+			 struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM code WHERE id = ?1 AND kind = ?2"
+				      " UNION ALL SELECT 1 WHERE ?1 = 'unknown' AND ?2 = 'character'", e);
+	int step;
+
+	if (!st)
+		return e->code;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	*found = step == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_fail(db, e, "reading the codebook");
+}
+
 int decisions_apply_characters(struct db *db, struct err *e)
 {
 	return db_exec(db, "UPDATE participant SET character = h.character,"

@@ -44,6 +44,12 @@ int decisions_put(struct db *db, const char *coder, sqlite3_int64 source_id,
 		  sqlite3_int64 passage_id, const char *code, const char *verdict,
 		  const char *note, int *changed, struct err *e);
 
+/* Whether `id` is a code of `kind` ("papercut" or "character", where
+ * "unknown" counts too) in the codebook the database was tagged with:
+ * *found 1 or 0. Returns 0, or the database's error. */
+int decisions_known_code(struct db *db, const char *id, const char *kind, int *found,
+			 struct err *e);
+
 /* Puts the newest hand-set character of each participant over what
  * attribution decided (auto_character stays what the rules said). */
 int decisions_apply_characters(struct db *db, struct err *e);

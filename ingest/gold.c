@@ -198,21 +198,12 @@ static int find_unit(struct gold *g, size_t r, struct unit *u, struct err *e)
 
 static int check_code(struct gold *g, size_t r, const char *code, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(g->db, g->characters
-		? "SELECT 1 FROM code WHERE id = ?1 AND kind = 'character' UNION ALL"
-		  " SELECT 1 WHERE ?1 = 'unknown'"
-		: "SELECT 1 FROM code WHERE id = ?1 AND kind = 'papercut'", e);
-	int step;
+	int found = 0;
 
-	if (!st)
+	if (decisions_known_code(g->db, code, g->characters ? "character" : "papercut", &found, e))
 		return e->code;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step == SQLITE_ROW)
+	if (found)
 		return 0;
-	if (step != SQLITE_DONE)
-		return db_fail(g->db, e, "reading the codebook");
 	return err_set(e, E_DATA, "%s:%d: row %zu: '%s' is not a %s of the codebook the"
 		       " database was tagged with", g->path, g->t.lines[r], r, code,
 		       g->characters ? "character" : "papercut");
