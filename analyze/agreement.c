@@ -18,6 +18,7 @@
 #include "../core/buf.h"
 #include "../core/cli.h"
 #include "../core/csvout.h"
+#include "../core/decisions.h"
 #include "../core/escape.h"
 #include "../core/mem.h"
 #include "../core/stats.h"
@@ -186,12 +187,17 @@ static int check_codes(struct agree *a, struct err *e)
 			      " WHERE id = ?1 AND kind = 'papercut'", e)))
 		return e->code;
 	for (size_t i = 0; i < a->ncodes && !rc; i++) {
-		sqlite3_bind_text(st, 1, a->codes[i], -1, SQLITE_STATIC);
-		if ((rc = db_step_done(a->db, st, e, "reading the codebook")))
+		int found = 0;
+
+		if ((rc = decisions_known_code(a->db, a->codes[i], "papercut", &found, e)))
 			break;
-		if (!sqlite3_changes(a->db->h))
-			rc = err_set(e, E_USAGE, "unknown papercut '%s' (see 'papercut code"
-				     " --help')", a->codes[i]);
+		if (!found) {
+			rc = err_set(e, E_USAGE, "unknown papercut '%s' ('papercut codebook check'"
+				     " lists them)", a->codes[i]);
+			break;
+		}
+		sqlite3_bind_text(st, 1, a->codes[i], -1, SQLITE_STATIC);
+		rc = db_step_done(a->db, st, e, "reading the codebook");
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -60,6 +60,12 @@ all (macro),,,,,,,,0.6,
 CSV
 test_cmp want got
 
+# --code narrows to those codes (named twice: once)
+check "one code" "$($PAPERCUT --db t.db agreement --code pin --code pin --csv | tr -d '\r' | sed -n 2p)" \
+	"pin,8,2,0,1,5,1,0.666667,0.8,0.714286"
+expect_fail 2 "papercut: unknown papercut 'nope' ('papercut codebook check' lists them)" \
+	$PAPERCUT --db t.db agreement --code nope
+
 # Document level (what one participant says in one source): ann's two
 # posts are one document, 7 in all. pin: TP 2 FP 0 FN 1 TN 4, kappa 16/23;
 # micro over 21 cells: TP 4 FP 2 FN 1 TN 14, kappa 108/171.
