@@ -396,6 +396,15 @@ static int on_key(void *user, const char *section, const char *key,
 }
 
 
+/* The fewest characters a compiled pattern can match (PCRE2's reckoning). */
+static uint32_t min_match(const pcre2_code *re)
+{
+	uint32_t n = 1;
+
+	pcre2_pattern_info(re, PCRE2_INFO_MINLENGTH, &n);
+	return n;
+}
+
 static void compile_rules(struct codebook *cb, struct rule *r, size_t n,
 			  pcre2_match_data *md)
 {
@@ -419,20 +428,27 @@ static void compile_rules(struct codebook *cb, struct rule *r, size_t n,
 			r[i].pattern = buf_detach(&x, NULL);
 		}
 
+		/* \C matches one byte: a match could end inside a character */
 		r[i].re = pcre2_compile((PCRE2_SPTR)r[i].pattern,
 					PCRE2_ZERO_TERMINATED,
-					PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS,
-					&code, &off, NULL);
+					PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
+					PCRE2_NEVER_BACKSLASH_C, &code, &off, NULL);
 		if (!r[i].re) {
 			PCRE2_UCHAR msg[256];
 
 			pcre2_get_error_message(code, msg, sizeof(msg));
+			if (code == PCRE2_ERROR_BACKSLASH_C_CALLER_DISABLED)
+				snprintf((char *)msg, sizeof(msg), "\\C (one byte) could end a"
+					 " match inside a character: not allowed");
 			problem(cb, "%s: bad pattern at offset %zu: %s", r[i].where,
 				(size_t)off, (const char *)msg);
 			continue;
 		}
 		pcre2_jit_compile(r[i].re, PCRE2_JIT_COMPLETE);
-		if (pcre2_match(r[i].re, (PCRE2_SPTR) "", 0, 0, 0, md, NULL) >= 0) {
+		/* not only the empty text: `\b|x` matches nothing at a word's
+		 * edge, so PCRE2's least length is asked, which is 0 then */
+		if (min_match(r[i].re) == 0 ||
+		    pcre2_match(r[i].re, (PCRE2_SPTR) "", 0, 0, 0, md, NULL) >= 0) {
 			problem(cb, "%s: pattern matches empty text, so it would tag every passage",
 				r[i].where);
 			pcre2_code_free(r[i].re);
@@ -1041,7 +1057,8 @@ static int first_match(const struct rule *r, const struct code *c, struct matche
 		ov = pcre2_get_ovector_pointer(m->md);
 		*start = ov[0];
 		*end = ov[1];
-		if (!c || ((c->count_negated || !hit_negated(text, *start)) &&
+		/* a code's hit has words: an empty one (a lookahead) is passed over */
+		if (!c || (*end > *start && (c->count_negated || !hit_negated(text, *start)) &&
 			   (c->count_questions || !hit_in_question(text, len, *start, *end))))
 			return 1;
 		/* on past this hit's first character */

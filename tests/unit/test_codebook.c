@@ -309,6 +309,12 @@ static void test_codebook_problems(void **state)
 		  "c.ini:2: kind 'persona' is neither 'papercut' nor 'character'", 2 },
 		{ "[a]\nkind = character\nlabel = A\npattern = a*\n",
 		  "c.ini:4: pattern matches empty text, so it would tag every passage", 1 },
+		/* empty at a word's edge only, not in the empty text */
+		{ "[a]\nkind = character\nlabel = A\npattern = \\b|x\n",
+		  "c.ini:4: pattern matches empty text, so it would tag every passage", 1 },
+		{ "[a]\nkind = character\nlabel = A\npattern = a\\Cb\n",
+		  "c.ini:4: bad pattern at offset 3: \\C (one byte) could end a match inside"
+		  " a character: not allowed", 1 },
 		{ "[Bad Id]\nkind = character\nlabel = A\npattern = x\n",
 		  "c.ini:1: code id 'Bad Id' may hold only a-z, 0-9, '-' and '_'", 1 },
 		{ "kind = character\n",
