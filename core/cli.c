@@ -39,6 +39,10 @@ int cli_parse(int argc, char **argv, const struct option *opts,
 			return err_set(e, E_USAGE, "option '%s' needs a value (usage: %s)",
 				       argv[optind - 1], usage);
 		case '?':
+			/* a short option inside a cluster (-rf) is not argv[optind - 1] */
+			if (optopt)
+				return err_set(e, E_USAGE, "unknown option '-%c' (usage: %s)",
+					       optopt, usage);
 			return err_set(e, E_USAGE, "unknown option '%s' (usage: %s)",
 				       argv[optind - 1], usage);
 		default:

@@ -38,6 +38,7 @@ done <<'CASES'
 1|missing.txt|missing.txt: No such file or directory
 1|emptydir|emptydir: no readable sources in this directory (see 'papercut ingest --help')
 2|--frobnicate x.txt|unknown option '--frobnicate' (usage: papercut ingest [--batch NAME] [--kind K] [--keep-going] [options] PATH...)
+2|-rf.txt|unknown option '-r' (usage: papercut ingest [--batch NAME] [--kind K] [--keep-going] [options] PATH...)
 2|--batch|option '--batch' needs a value (usage: papercut ingest [--batch NAME] [--kind K] [--keep-going] [options] PATH...)
 2|--max-file-size lots x.txt|--max-file-size takes a whole number from 1 to 1048576, not 'lots'
 2||ingest needs at least one PATH (usage: papercut ingest [--batch NAME] [--kind K] [--keep-going] [options] PATH...)
