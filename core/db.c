@@ -175,6 +175,48 @@ static int pragma_int(struct db *db, const char *sql, int *out)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* WAL, so that readers never wait for a writer. Another process opening
+ * the same new file may hold the lock the switch needs, and SQLite does
+ * not wait for it there: try again for as long as the busy timeout. */
+static int journal_wal(struct db *db, struct err *e)
+{
+	for (int tries = 0;; tries++) {
+		int rc = sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY || tries >= 500)
+			return db_fail(db, e, "switching to WAL");
+		sqlite3_sleep(10);
+	}
+}
+
+/* A new database: its schema, made by whichever process takes the write
+ * lock first; one that finds the tables there when it gets the lock
+ * makes nothing (two processes opening a new file at once). */
+static int create_schema(struct db *db, struct err *e)
+{
+	char sql[128];
+	int tables = 0;
+
+	/* before anything is written: a page size is fixed with the file */
+	if (db_exec(db, "PRAGMA page_size = " DB_PAGE_SIZE, e) ||
+	    db_exec(db, "BEGIN IMMEDIATE", e))
+		return e->code;
+	if (pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables)) {
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		return db_fail(db, e, "creating the database");
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; PRAGMA user_version = %d",
+		 DB_APPLICATION_ID, SCHEMA_VERSION);
+	if (!tables && (db_exec(db, schema_sql, e) || db_exec(db, decisions_sql, e) ||
+			db_exec(db, sql, e))) {
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		return e->code;
+	}
+	return db_exec(db, "COMMIT", e);
+}
+
 /* Creates or upgrades; refuses what is not ours. Touches nothing before
  * it has decided the file is papercut's (or empty). */
 static int db_prepare_schema(struct db *db, struct err *e)
@@ -195,26 +237,10 @@ static int db_prepare_schema(struct db *db, struct err *e)
 			       "'%s': made by a newer papercut (schema %d, this one knows %d)",
 			       db->path, version, SCHEMA_VERSION);
 
-	/* before anything is written: a page size is fixed with the file */
-	if (tables == 0 && db_exec(db, "PRAGMA page_size = " DB_PAGE_SIZE, e))
+	if (tables == 0)
+		return create_schema(db, e) || db_prepare_schema(db, e) ? e->code : 0;
+	if (journal_wal(db, e))
 		return e->code;
-	if (db_exec(db, "PRAGMA journal_mode = WAL", e))
-		return e->code;
-	if (tables == 0) {
-		char sql[128];
-
-		if (db_exec(db, "BEGIN", e))
-			return e->code;
-		snprintf(sql, sizeof(sql),
-			 "PRAGMA application_id = %d; PRAGMA user_version = %d",
-			 DB_APPLICATION_ID, SCHEMA_VERSION);
-		if (db_exec(db, schema_sql, e) || db_exec(db, decisions_sql, e) ||
-		    db_exec(db, sql, e)) {
-			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-			return e->code;
-		}
-		return db_exec(db, "COMMIT", e);
-	}
 	for (int v = version; v < SCHEMA_VERSION; v++) {
 		char sql[64];
 

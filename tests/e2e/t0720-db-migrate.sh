@@ -1,6 +1,7 @@
 #!/bin/sh
 # A database of schema 1 is brought to schema 5 in place, its data kept;
-# one from a newer papercut is refused untouched.
+# one from a newer papercut is refused untouched; a new one is made once
+# when several processes open it at once.
 . "$(dirname "$0")/../lib.sh"
 
 sqlite3 old.db <"$FIXTURES/schema-v1.sql"
@@ -48,4 +49,21 @@ expect_fail 1 "papercut: 'future.db': made by a newer papercut (schema 99, this 
 	$PAPERCUT --db future.db analyze
 cmp future.db future.orig || fail "future.db changed"
 ok
+# A new database is made by exactly one process: readers and ingests
+# opening the same new file at once all succeed (issue #28, finding 3:
+# "table batch already exists", "database is locked").
+printf 'Ann: hi\nBo: the request hangs\n' >n1.txt
+printf 'Ann: hi\nCy: it hangs again\n' >n2.txt
+for round in 1 2 3 4 5; do
+	rm -f new.db new.db-wal new.db-shm
+	$PAPERCUT --db new.db search x >/dev/null 2>e1 &
+	$PAPERCUT --db new.db analyze >/dev/null 2>e2 &
+	$PAPERCUT --db new.db ingest --batch a n1.txt >/dev/null 2>e3 &
+	$PAPERCUT --db new.db ingest --batch b n2.txt >/dev/null 2>e4 &
+	wait
+	check "round $round, stderr" "$(cat e1 e2 e3 e4)" ""
+	check "round $round, both loads" "$(sql new.db "SELECT count(*) FROM source")" 2
+done
+check "new database's journal" "$(sql new.db 'PRAGMA journal_mode')" wal
+
 done_testing
