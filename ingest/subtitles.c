@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../core/mem.h"
+#include "../core/text.h"
 #include "doc.h"
 
 struct turns {
@@ -75,17 +76,21 @@ static void turns_release(struct turns *t)
 	buf_release(&t->time);
 }
 
-/* [HH:]MM:SS<sep>mmm; returns its length, 0 when it is not one. */
+/* [HH:]MM:SS<sep>mmm, minutes and seconds two digits under 60, hours
+ * at most four digits; returns its length, 0 when it is not one. */
 static size_t timestamp(const char *s, char sep)
 {
-	const char *p = s;
+	const char *p = s, *start[3];
+	size_t len[3];
 	int groups = 0;
 
 	for (;;) {
 		if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]))
 			return 0;
+		start[groups] = p;
 		while (isdigit((unsigned char)*p))
 			p++;
+		len[groups] = (size_t)(p - start[groups]);
 		groups++;
 		if (*p == ':' && groups < 3) {
 			p++;
@@ -95,6 +100,11 @@ static size_t timestamp(const char *s, char sep)
 	}
 	if (groups < 2 || *p != sep || !isdigit((unsigned char)p[1]) ||
 	    !isdigit((unsigned char)p[2]) || !isdigit((unsigned char)p[3]))
+		return 0;
+	for (int g = groups - 2; g < groups; g++)       /* minutes, seconds */
+		if (len[g] != 2 || digits_value(start[g], 2) > 59)
+			return 0;
+	if (groups == 3 && len[0] > 4)                  /* hours */
 		return 0;
 	return (size_t)(p + 4 - s);
 }

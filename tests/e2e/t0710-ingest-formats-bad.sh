@@ -23,6 +23,8 @@ printf 'WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v A>hi</v>\n\n00:00:05,000 -->
 printf 'WEBVTT\n\n<v A>no timing</v>\n' >b/notime.vtt
 printf 'Subtitles\n\n00:00:01.000 --> 00:00:04.000\nhi\n' >b/nohead.vtt
 printf '1\n00:00:01.000 --> 00:00:02.000\nA: dot not comma\n' >b/bad.srt
+printf '1\n00:99:99,000 --> 01:00:00,000\nA: no such minute\n' >b/minutes.srt
+printf 'WEBVTT\n\n99999999999999999999:00:01.000 --> 99999999999999999999:00:02.000\n<v A>hi</v>\n' >b/hours.vtt
 printf '10:01:02 Dana: no tabs\n' >b/chat.txt
 printf 'not a zip' >b/notzip.docx
 $PYTHON - <<'PY'
@@ -62,6 +64,8 @@ done <<'CASES'
 1|b/notime.vtt|b/notime.vtt:3: a cue without a timing line (START --> END)
 1|b/nohead.vtt|b/nohead.vtt:1: not WebVTT (it must start with 'WEBVTT')
 1|b/bad.srt|b/bad.srt:2: malformed cue timing '00:00:01.000 --> 00:00:02.000' (want 00:00:01,000 --> 00:00:04,000)
+1|b/minutes.srt|b/minutes.srt:2: malformed cue timing '00:99:99,000 --> 01:00:00,000' (want 00:00:01,000 --> 00:00:04,000)
+1|b/hours.vtt|b/hours.vtt:3: malformed cue timing '99999999999999999999:00:01.000 --> 99999999999999999999:00:02.000' (want 00:00:02.070 --> 00:00:04.050)
 1|--kind zoom-chat b/chat.txt|b/chat.txt:1: not a Zoom chat line (HH:MM:SS<TAB>Name:<TAB>text)
 1|b/notzip.docx|b/notzip.docx: not a .docx: Not a zip archive
 1|b/broken.docx|b/broken.docx: word/document.xml:3: broken XML: Premature end of data in tag document line 2
