@@ -858,6 +858,7 @@ int codebook_load(struct codebook *cb, const char *dir, struct err *e)
 
 	for (int i = 0; i < n; i++) {
 		struct parse_state ps = { .cb = cb, .file = names[i]->d_name };
+		const char *nul;
 		size_t bad;
 		int rc;
 
@@ -877,6 +878,13 @@ int codebook_load(struct codebook *cb, const char *dir, struct err *e)
 		if (bad < content.len) {
 			problem(cb, "%s:%d: invalid UTF-8", names[i]->d_name,
 				line_at(content.data, bad));
+			buf_release(&content);
+			continue;
+		}
+		/* the INI reader stops a value at a NUL: it would cut it short */
+		if ((nul = memchr(content.data, '\0', content.len))) {
+			problem(cb, "%s:%d: a NUL byte", names[i]->d_name,
+				line_at(content.data, (size_t)(nul - content.data)));
 			buf_release(&content);
 			continue;
 		}

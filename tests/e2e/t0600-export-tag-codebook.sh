@@ -109,6 +109,12 @@ OUT
 test_cmp want out
 check "check summary" "$(cat err)" "papercut: codebook 'cb2': 4 problems"
 
+# a NUL byte would cut an INI value short: refused with its line
+mkdir cb3
+printf '[a]\nkind = character\nlabel = A\000 hidden\npattern = x\n' >cb3/nul.ini
+expect_fail 1 "papercut: codebook 'cb3': 1 problem" $PAPERCUT codebook check cb3
+check "nul line" "$(cat out)" "nul.ini:3: a NUL byte"
+
 # the bundled codebook: every code of the spec, each with >= 3 examples
 # and >= 2 counters, all holding
 $PAPERCUT codebook check "$TOP/data/codebook" >out
