@@ -221,13 +221,26 @@ static int create_schema(struct db *db, struct err *e)
  * it has decided the file is papercut's (or empty). */
 static int db_prepare_schema(struct db *db, struct err *e)
 {
-	int app_id, version, tables;
+	int app_id = 0, version = 0, tables = 0;
+	sqlite3_stmt *st = NULL;
+	int rc;
 
-	if (pragma_int(db, "PRAGMA application_id", &app_id) ||
-	    pragma_int(db, "PRAGMA user_version", &version) ||
-	    pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables))
-		return err_set(e, E_DATA, "'%s': not a papercut database (%s)",
-			       db->path, sqlite3_errmsg(db->h));
+	/* one statement, one snapshot: another process may be making the
+	 * schema between three reads (its id read before, its tables after) */
+	if (sqlite3_prepare_v2(db->h, "SELECT (SELECT application_id FROM pragma_application_id),"
+			       " (SELECT user_version FROM pragma_user_version),"
+			       " (SELECT count(*) FROM sqlite_schema)", -1, &st, NULL) == SQLITE_OK &&
+	    (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		app_id = sqlite3_column_int(st, 0);
+		version = sqlite3_column_int(st, 1);
+		tables = sqlite3_column_int(st, 2);
+	} else {
+		err_set(e, E_DATA, "'%s': not a papercut database (%s)", db->path,
+			sqlite3_errmsg(db->h));
+		sqlite3_finalize(st);
+		return E_DATA;
+	}
+	sqlite3_finalize(st);
 	if (tables > 0 && app_id != DB_APPLICATION_ID)
 		return err_set(e, E_DATA,
 			       "'%s': not a papercut database (it holds other tables)",
