@@ -35,14 +35,28 @@ static const char *str(json_t *obj, const char *key)
 }
 
 /* Adds one post. `html` says whether its text is HTML (or HTML-escaped,
- * as the Twitter archive's full_text). */
+ * as the Twitter archive's full_text). A date that cannot be read is an
+ * error in `e` (NULL returned), never a post without its date. */
 static struct span *add_post(struct doc *d, const char *text, int html,
 			     const char *author, const char *when, const char *id,
-			     const char *url, const char *parent, int line)
+			     const char *url, const char *parent, int line, struct err *e)
 {
 	struct buf plain = BUF_INIT;
 	struct span *sp;
 	char date[DATE_MAX];
+
+	if (when && date_normalize(when, NULL, date)) {
+		struct buf where = BUF_INIT;
+
+		if (line)
+			buf_addf(&where, "%s:%d", d->path, line);
+		else
+			buf_addf(&where, "%s: post %s", d->path, id ? id : "without an id");
+		err_set(e, E_DATA, "%s: date '%s' is not a date (ISO 8601, or the"
+			" platform's own form)", where.data, when);
+		buf_release(&where);
+		return NULL;
+	}
 
 	if (html) {
 		html_fragment_text(text, strlen(text), &plain);
@@ -55,7 +69,7 @@ static struct span *add_post(struct doc *d, const char *text, int html,
 		return NULL;
 	if (author)
 		span_set(d, &sp->participant, author);
-	if (when && !date_normalize(when, NULL, date))
+	if (when)
 		span_set(d, &sp->date, date);
 	span_set(d, &sp->platform_id, id);
 	span_set(d, &sp->url, url);
@@ -132,10 +146,12 @@ int tweets_read(struct doc *d, const char *data, size_t len, struct err *e)
 		if (reply)
 			buf_addf(&parent, "twitter:%s", reply);
 		add_post(d, text, 1, NULL, str(t, "created_at"), pid.data,
-			 url.len ? url.data : NULL, parent.len ? parent.data : NULL, 0);
+			 url.len ? url.data : NULL, parent.len ? parent.data : NULL, 0, e);
 		buf_release(&pid);
 		buf_release(&url);
 		buf_release(&parent);
+		if (e->code)
+			break;
 	}
 	if (!account) {
 		/* no account.js: name the account after the archive's folder
@@ -152,7 +168,7 @@ int tweets_read(struct doc *d, const char *data, size_t len, struct err *e)
 	if (account)
 		d->participant = account;
 	json_decref(root);
-	return 0;
+	return e->code;
 }
 
 /*
@@ -370,8 +386,8 @@ static const yajl_callbacks tw_callbacks = {
 
 /* One twarc2 tweet: `users` maps author ids to usernames (a page's
  * includes.users), or the tweet carries its author's (flattened). */
-static void twarc_tweet(struct doc *d, const struct tw_tweet *t, const struct tw_user *users,
-			size_t nusers, int line)
+static int twarc_tweet(struct doc *d, const struct tw_tweet *t, const struct tw_user *users,
+		       size_t nusers, int line, struct err *e)
 {
 	const char *author = t->author;
 	/* the post's id, URL and parent, each ended by its NUL, in one
@@ -380,7 +396,7 @@ static void twarc_tweet(struct doc *d, const struct tw_tweet *t, const struct tw
 	size_t url = 0, parent = 0;
 
 	if (!t->id || !t->text || t->retweet)
-		return;
+		return 0;
 	for (size_t i = 0; !author && t->author_id && i < nusers; i++)
 		if (users[i].id && !strcmp(users[i].id, t->author_id))
 			author = users[i].username;
@@ -401,8 +417,9 @@ static void twarc_tweet(struct doc *d, const struct tw_tweet *t, const struct tw
 		buf_adds(&b, t->parent);
 	}
 	add_post(d, t->text, 0, author, t->created_at, b.data, url ? b.data + url : NULL,
-		 parent ? b.data + parent : NULL, line);
+		 parent ? b.data + parent : NULL, line, e);
 	buf_release(&b);
+	return e->code;
 }
 
 /* Reads one line's document; its posts added to d. */
@@ -438,10 +455,10 @@ static int twarc_line(struct doc *d, const char *p, size_t n, int line, struct e
 		buf_release(&where);
 		yajl_free_error(h, msg);
 	} else if (l.data_array) {              /* an API response page */
-		for (size_t i = 0; i < l.ntweets; i++)
-			twarc_tweet(d, &l.tweets[i], l.users, l.nusers, line);
+		for (size_t i = 0; i < l.ntweets && !rc; i++)
+			rc = twarc_tweet(d, &l.tweets[i], l.users, l.nusers, line, e);
 	} else if (l.root_map && l.root.id && l.root.text) {
-		twarc_tweet(d, &l.root, NULL, 0, line);        /* flattened */
+		rc = twarc_tweet(d, &l.root, NULL, 0, line, e);        /* flattened */
 	} else {
 		rc = shape(d, line, "neither a twarc2 page (\"data\": [...]) nor a flattened tweet", e);
 	}
@@ -511,8 +528,12 @@ int mastodon_read(struct doc *d, const char *data, size_t len, struct err *e)
 			continue;
 		account = mastodon_account(str(note, "attributedTo") ? str(note, "attributedTo")
 								    : str(a, "actor"));
-		sp = add_post(d, content, 1, account, str(note, "published"), NULL,
-			      str(note, "url") ? str(note, "url") : str(note, "id"), NULL, 0);
+		sp = add_post(d, content, 1, account, str(note, "published"), str(note, "id"),
+			      str(note, "url") ? str(note, "url") : str(note, "id"), NULL, 0, e);
+		if (e->code) {
+			free(account);
+			break;
+		}
 		if (sp) {
 			struct buf pid = BUF_INIT;
 
@@ -537,5 +558,5 @@ int mastodon_read(struct doc *d, const char *data, size_t len, struct err *e)
 		free(account);
 	}
 	json_decref(root);
-	return 0;
+	return e->code;
 }
