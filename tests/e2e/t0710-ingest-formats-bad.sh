@@ -15,6 +15,7 @@ printf '{"id": "1", "text": "ok"}\n{"id": "2", "text": \n' >b/cut.jsonl
 printf '{"id": "1", "text": "ok"}\n\n{"id": "3", "text": x}\n' >b/lex.jsonl
 printf '{"id": "1", "text": "a\\u0000b"}\n' >b/nul.jsonl
 printf '{"id": "1", "text": "ok"} {}\n' >b/two.jsonl
+printf '{"id": "1", "text": "ok", "created_at": "2026-11-01T10:00:00.000Z"}\n{"id": "2", "text": "when?", "created_at": "2026-13-45T10:00:00.000Z"}\n' >b/month.jsonl
 printf 'Timestamp,What hurts most?\n2026/10/01 3:00:00 PM GMT+3,"never closed\nand more\n' >b/open.csv
 printf 'Timestamp,What hurts\n2026/10/01 3:00:00 PM GMT+3,ok "bad" quote here\n' >b/stray.csv
 printf 'who,what\na,b\n' >b/plain.csv
@@ -52,6 +53,7 @@ done <<'CASES'
 1|b/pages.jsonl|b/pages.jsonl:2: neither a twarc2 page ("data": [...]) nor a flattened tweet
 1|b/cut.jsonl|b/cut.jsonl:2: bad JSON: parse error: premature EOF (at the end of the line)
 1|b/lex.jsonl|b/lex.jsonl:3: bad JSON: lexical error: invalid char in json text. (at byte 21 of the line)
+1|b/month.jsonl|b/month.jsonl:2: date '2026-13-45T10:00:00.000Z' is not a date (ISO 8601, or the platform's own form)
 1|b/nul.jsonl|b/nul.jsonl:1: bad JSON: a string holds \u0000 (at byte 30 of the line)
 1|b/two.jsonl|b/two.jsonl:1: bad JSON: parse error: trailing garbage (at byte 27 of the line)
 1|b/open.csv|b/open.csv:2: bad CSV in row 2: a quote opened here is never closed
