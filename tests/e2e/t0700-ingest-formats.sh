@@ -190,4 +190,24 @@ check "index follows" "$(sql t.db "SELECT count(*) FROM passage_fts WHERE passag
 check "participants go" "$(sql t.db "SELECT count(*) FROM participant WHERE name = 'Lin Wu'")" 0
 check "the rest stays" "$(sql t.db "SELECT count(*) FROM passage")" 3
 expect_fail 1 "papercut: no batch 'formats' in 't.db' (see 'papercut batches')" $PAPERCUT --db t.db forget formats
+# a cell of megabytes and a survey of many rows, read whole (libcsv's
+# buffer grown a megabyte at a time, the rows' arrays by doubling: the
+# sanitizer build took minutes on each before)
+$PYTHON - <<'PY'
+import csv
+with open("bigcell.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["text", "author"])
+    w.writerow(["x" * 3000000 + " and then the request hangs", "ann"])
+with open("long.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["respondent", "comment"])
+    for i in range(30000):
+        w.writerow(["r%d" % i, "the request hangs, time %d" % i])
+PY
+printf '[survey]\nrespondent = respondent\ntext = comment\n' >long.ini
+$PAPERCUT --db big.db ingest --kind posts --map text=text,author=author bigcell.csv >/dev/null
+$PAPERCUT --db big.db ingest --mapping long.ini long.csv >/dev/null
+check "big cell and long survey" "$(sql big.db "SELECT count(*), max(length(text)) FROM passage")" "30001|3000027"
+
 done_testing
