@@ -201,7 +201,7 @@ static int expand(const char *arg, struct paths *out, struct err *e)
 static int load(const struct ingest *ing, struct job *job, struct buf *raw,
 		struct buf *text, int binary)
 {
-	const char *path = job->path, *s, *nl;
+	const char *path = job->path, *s, *nl, *cr;
 	struct err *e = &job->e;
 	size_t len, bad, at, done;
 	int rc, line;
@@ -237,7 +237,11 @@ static int load(const struct ingest *ing, struct job *job, struct buf *raw,
 		return err_set(e, E_DATA, "%s:%d: invalid UTF-8 (byte 0x%02x at offset %zu)",
 			       path, line_at(s, bad), (unsigned char)s[bad], bad);
 	for (at = 0, line = 1; at < len; line++) {
+		/* a line ends at LF, or at a CR alone (old Mac files) */
 		nl = memchr(s + at, '\n', len - at);
+		cr = memchr(s + at, '\r', (nl ? (size_t)(nl - s) : len) - at);
+		if (cr && cr + 1 < s + len && cr[1] != '\n')
+			nl = cr;
 		if ((nl ? (size_t)(nl - s) : len) - at > ing->max_line)
 			return err_set(e, E_DATA, "%s:%d: line longer than the %zu KB limit (--max-line-length)",
 				       path, line, ing->max_line >> 10);
@@ -250,15 +254,16 @@ static int load(const struct ingest *ing, struct job *job, struct buf *raw,
 		raw->data[len] = '\0';
 		buf_swap(raw, text);
 	} else {
-		/* CRLF to LF, a run at a time */
+		/* CRLF and a CR alone (old Mac line ends) to LF, a run at a time */
 		for (done = 0; done < len;) {
-			const char *cr = memchr(s + done, '\r', len - done);
-			size_t upto = cr ? (size_t)(cr - s) : len;
+			size_t upto;
 
+			cr = memchr(s + done, '\r', len - done);
+			upto = cr ? (size_t)(cr - s) : len;
 			buf_add(text, s + done, upto - done);
 			done = upto;
 			if (cr && !(done + 1 < len && s[done + 1] == '\n'))
-				buf_addch(text, '\r');
+				buf_addch(text, '\n');
 			if (cr)
 				done++;
 		}

@@ -104,6 +104,13 @@ check "bom hash" "$(cut -c1-10 out | tr -s ' ' | head -n 2 | tr '\n' ,)" "added 
 # the database is papercut's and says which schema it has
 check "application id" "$(sql t.db 'PRAGMA application_id')" 1885433955
 check "schema version" "$(sql t.db 'PRAGMA user_version')" 5
+# old Mac line ends (a CR alone) are line ends: front matter and turns read
+printf -- '---\rparticipant: Mac\rdate: 2026-02-02\rinterviewer: Ann\r---\rAnn: what happened?\rMac: the request hangs\r' >mac.txt
+$PAPERCUT --db mac.db ingest mac.txt >/dev/null
+check "cr only" "$(sql mac.db "SELECT group_concat(speaker || '|' || coalesce(p.date, '') || '|' || text, ';')
+	FROM passage p")" "Ann|2026-02-02|what happened?;Mac|2026-02-02|the request hangs"
+check "cr only participant" "$(sql mac.db "SELECT name FROM participant")" "Mac"
+
 check "wal" "$(sql t.db 'PRAGMA journal_mode')" wal
 check "page size" "$(sql t.db 'PRAGMA page_size')" 16384
 done_testing
