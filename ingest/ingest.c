@@ -35,6 +35,8 @@ static const char ingest_help[] =
 	"                        content (list below)\n"
 	"  --keep-going          store the good files of a batch with bad ones,\n"
 	"                        list the bad ones and exit 1\n"
+	"  --follow-links        follow symbolic links in folders (never into a\n"
+	"                        folder twice); by default they are passed over\n"
 	"  --tag-code            tag all of code blocks (by default only their\n"
 	"                        compiler diagnostics and comments)\n"
 	"  --interviewer NAME    a speaker who is an interviewer, in every file\n"
@@ -146,8 +148,33 @@ static int not_hidden(const struct dirent *d)
 	return d->d_name[0] != '.';
 }
 
-/* Adds the readable sources below `dir`, in name order. */
-static void walk(const char *dir, struct paths *out, int depth)
+/* A folder walk: whether it follows symbolic links, and (then) the
+ * folders it has been in, so that a link back to an ancestor is no loop. */
+struct walk {
+	int follow;
+	dev_t *dev;
+	ino_t *ino;
+	size_t n, alloc, adev;
+	long links;             /* links passed over (not followed) */
+};
+
+/* Whether folder `st` was walked before; notes it when not. */
+static int walked(struct walk *w, const struct stat *st)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->dev[i] == st->st_dev && w->ino[i] == st->st_ino)
+			return 1;
+	ALLOC_GROW(w->dev, w->n + 1, w->adev);
+	ALLOC_GROW(w->ino, w->n + 1, w->alloc);
+	w->dev[w->n] = st->st_dev;
+	w->ino[w->n++] = st->st_ino;
+	return 0;
+}
+
+/* Adds the readable sources below `dir`, in name order. Symbolic links
+ * are passed over unless the walk follows them; FIFOs, sockets and
+ * devices are passed over with a word. */
+static void walk_dir(const char *dir, struct walk *w, struct paths *out, int depth)
 {
 	struct dirent **names = NULL;
 	struct buf path = BUF_INIT;
@@ -158,11 +185,19 @@ static void walk(const char *dir, struct paths *out, int depth)
 
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", dir, names[i]->d_name);
-		if (stat(path.data, &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				walk(path.data, out, depth + 1);
-			else if (S_ISREG(st.st_mode) && reader_takes(path.data))
+		if (lstat(path.data, &st) == 0 && S_ISLNK(st.st_mode) &&
+		    (!w->follow || stat(path.data, &st))) {
+			w->links++;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (!walked(w, &st))
+				walk_dir(path.data, w, out, depth + 1);
+		} else if (S_ISREG(st.st_mode)) {
+			if (reader_takes(path.data))
 				paths_add(out, path.data, st.st_size);
+		} else {
+			fprintf(stderr, "papercut: note: skipped %s: %s, not a file\n", path.data,
+				S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket"
+				: "a device");
 		}
 		free(names[i]);
 	}
@@ -170,8 +205,9 @@ static void walk(const char *dir, struct paths *out, int depth)
 	buf_release(&path);
 }
 
-/* Expands one command-line path into files; errors name the path. */
-static int expand(const char *arg, struct paths *out, struct err *e)
+/* Expands one command-line path into files; errors name the path. A
+ * path named on the command line is followed, a link or not. */
+static int expand(const char *arg, int follow, struct paths *out, struct err *e)
 {
 	struct stat st;
 	size_t before = out->n;
@@ -179,7 +215,16 @@ static int expand(const char *arg, struct paths *out, struct err *e)
 	if (stat(arg, &st))
 		return err_set(e, E_DATA, "%s: %s", arg, strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
-		walk(arg, out, 0);
+		struct walk w = { .follow = follow };
+
+		walked(&w, &st);
+		walk_dir(arg, &w, out, 0);
+		free(w.dev);
+		free(w.ino);
+		if (w.links)
+			fprintf(stderr, "papercut: note: %s: %ld symbolic link%s not followed"
+				" (--follow-links follows them)\n", arg, w.links,
+				w.links == 1 ? "" : "s");
 		if (out->n == before)
 			return err_set(e, E_DATA, "%s: no readable sources in this directory"
 				       " (see 'papercut ingest --help')", arg);
@@ -984,6 +1029,7 @@ static void today(char *out, size_t n)
 struct ingest_opts {
 	struct ingest *ing;
 	int keep_going;
+	int follow_links;
 	int threads;
 	const char **interviewers;
 	size_t ninterviewers, ainterviewers;
@@ -1044,6 +1090,9 @@ static int ingest_opt(int opt, const char *arg, void *ctx, struct err *e)
 			return err_set(e, E_USAGE, "--batch needs a name");
 		o->ing->batch_name = arg;
 		return 0;
+	case 'F':
+		o->follow_links = 1;
+		return 0;
 	case 'k':
 		o->keep_going = 1;
 		return 0;
@@ -1071,6 +1120,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	static const struct option opts[] = {
 		{ "batch", required_argument, NULL, 'b' },
 		{ "keep-going", no_argument, NULL, 'k' },
+		{ "follow-links", no_argument, NULL, 'F' },
 		{ "max-file-size", required_argument, NULL, 'm' },
 		{ "kind", required_argument, NULL, 'K' },
 		{ "tag-code", no_argument, NULL, 'T' },
@@ -1115,7 +1165,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	}
 
 	for (int i = optind; i < argc; i++) {
-		if (!expand(argv[i], &files, e))
+		if (!expand(argv[i], o.follow_links, &files, e))
 			continue;
 		if (!o.keep_going) {
 			rc = e->code;

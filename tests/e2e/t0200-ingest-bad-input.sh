@@ -90,4 +90,24 @@ mkdir badcb
 printf '[x]\nkind = papercut\ntheme = t\nlabel = X\npattern = (\n' >badcb/x.ini
 expect_fail 1 "papercut: codebook 'badcb': x.ini:5: bad pattern at offset 1: missing closing parenthesis" \
 	$PAPERCUT --db t.db --codebook badcb ingest "$FIXTURES/corpus/u1.txt"
+# Folder walks pass symbolic links over (a loop of them hung ingest with
+# growing memory, and they pulled in files from outside the folder);
+# --follow-links follows them into each folder once. A FIFO is named.
+mkdir -p L/sub outside
+ln -s ../L L/self
+ln -s .. L/sub/up
+ln -s ../outside L/out
+echo 'A: the request hangs' >L/a.txt
+echo 'B: a file from elsewhere' >outside/s.txt
+mkfifo L/pipe
+timeout 60 $PAPERCUT --db links.db ingest --batch l1 L >out 2>err || fail "ingest L: $(cat err)"
+check "links passed over" "$(grep -c '^added' out)" 1
+cat >want <<'OUT'
+papercut: note: skipped L/pipe: a FIFO, not a file
+papercut: note: L: 3 symbolic links not followed (--follow-links follows them)
+OUT
+test_cmp want err
+timeout 60 $PAPERCUT --db links2.db ingest --follow-links L >out 2>/dev/null || fail "follow links"
+check "links followed once" "$(grep '^added' out | awk '{print $3}' | tr '\n' ' ')" "L/a.txt L/out/s.txt "
+
 done_testing
