@@ -810,6 +810,12 @@ static void run_samples(struct codebook *cb)
 			const char *t = c->examples[k].text;
 			size_t n = codebook_match(cb, &m, t, strlen(t), out), j;
 
+			if (m.limit) {
+				problem(cb, "%s: the rule at %s hits PCRE2's match limit on this"
+					" example: it backtracks too much", c->examples[k].where,
+					m.limit->where);
+				continue;
+			}
 			for (j = 0; j < n && out[j].code != i; j++)
 				;
 			if (j == n)
@@ -1059,8 +1065,16 @@ static int first_match(const struct rule *r, const struct code *c, struct matche
 	for (int tries = 0; tries < MATCH_TRIES && from <= len; tries++) {
 		PCRE2_SIZE *ov;
 
-		if (pcre2_match(r->re, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK,
-				m->md, NULL) < 0)
+		int rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, from, PCRE2_NO_UTF_CHECK,
+				     m->md, NULL);
+
+		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+		    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+			if (!m->limit)
+				m->limit = r;
+			return 0;
+		}
+		if (rc < 0)
 			return 0;
 		ov = pcre2_get_ovector_pointer(m->md);
 		*start = ov[0];
@@ -1082,6 +1096,7 @@ size_t codebook_attr_match(const struct codebook *cb, struct matcher *m,
 {
 	size_t n = 0, s, e;
 
+	m->limit = NULL;
 	for (size_t i = 0; i < cb->n; i++) {
 		const struct code *c = &cb->codes[i];
 
@@ -1103,6 +1118,7 @@ size_t codebook_match(const struct codebook *cb, struct matcher *m,
 	/* the prefilter marks what may match; without it, everything may */
 	int all = !(cb->hs && m->scratch && !m->plain);
 
+	m->limit = NULL;
 	if (text_mask_code(text, len, m->mode, &m->masked))
 		text = m->masked.data;
 

@@ -103,6 +103,10 @@ struct matcher {
 	int plain;
 	enum text_mode mode;        /* how the next text is read (core/text.h) */
 	struct buf masked;          /* the text with its code blanked */
+	/* the first rule that hit one of PCRE2's limits (match, depth,
+	 * heap) on the last text, or NULL: its result is not "no match",
+	 * so the caller must fail (codebook_match's codes are incomplete) */
+	const struct rule *limit;
 };
 
 void codebook_init(struct codebook *cb);

@@ -892,6 +892,12 @@ static void prepare(void *ctx, size_t i, int worker)
 		job->count[k] = codebook_match(ing->cb, &ing->matchers[worker],
 					       job->d.text.data + sp->start, sp->end - sp->start,
 					       job->matches + job->nmatches);
+		if (ing->matchers[worker].limit) {
+			err_set(&job->e, E_DATA, "%s:%d: the rule at %s hits PCRE2's match limit"
+				" on this passage: it backtracks too much (simplify it)", job->path,
+				sp->line, ing->matchers[worker].limit->where);
+			goto out;
+		}
 		job->nmatches += job->count[k];
 	}
 	job->cue_at = xcalloc(job->d.nattrs + 1, sizeof(*job->cue_at));

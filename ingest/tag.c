@@ -486,6 +486,12 @@ static void tag_work(void *ctx, size_t i, int w)
 		job->count[job->n] = codebook_match(c->cb, &c->matchers[w],
 						    (const char *)sqlite3_column_text(st, 1),
 						    (size_t)sqlite3_column_bytes(st, 1), job->m + job->nm);
+		if (c->matchers[w].limit) {
+			err_set(&job->e, E_DATA, "passage #%lld: the rule at %s hits PCRE2's match"
+				" limit on it: it backtracks too much (simplify it)",
+				(long long)job->ids[job->n], c->matchers[w].limit->where);
+			break;
+		}
 		job->nm += job->count[job->n];
 		job->n++;
 	}

@@ -115,6 +115,26 @@ printf '[a]\nkind = character\nlabel = A\000 hidden\npattern = x\n' >cb3/nul.ini
 expect_fail 1 "papercut: codebook 'cb3': 1 problem" $PAPERCUT codebook check cb3
 check "nul line" "$(cat out)" "nul.ini:3: a NUL byte"
 
+# A rule that hits PCRE2's match limit is an error, never "no match": here
+# an exclude that would otherwise be skipped, letting the code through (a
+# back-reference, which the prefilter can only approximate, so PCRE2 runs).
+mkdir cb4
+printf '[hang]\nkind = papercut\ntheme = t\nlabel = Hang\npattern = \\bhangs\\b\nexclude = (a|aa)+\\1$\n' >cb4/l.ini
+printf 'Ivy: hi\nL1: the task hangs aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\n' >limit.txt
+dump t.db >before.sql
+expect_fail 1 "papercut: limit.txt:2: the rule at l.ini:6 hits PCRE2's match limit on this passage: it backtracks too much (simplify it)" \
+	$PAPERCUT --db t.db --codebook cb4 ingest limit.txt
+dump t.db >after.sql
+test_cmp before.sql after.sql
+$PAPERCUT --db t.db $CB ingest --batch limit limit.txt >/dev/null 2>&1
+id=$(sql t.db "SELECT p.id FROM passage p JOIN source s ON s.id = p.source_id WHERE s.path = 'limit.txt' AND p.seq = 2")
+expect_fail 1 "papercut: passage #$id: the rule at l.ini:6 hits PCRE2's match limit on it: it backtracks too much (simplify it)" \
+	$PAPERCUT --db t.db --codebook cb4 tag
+printf 'example = hangs aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\n' >>cb4/l.ini
+expect_fail 1 "papercut: codebook 'cb4': 1 problem" $PAPERCUT codebook check cb4
+check "limit in check" "$(cat out)" "l.ini:7: the rule at l.ini:6 hits PCRE2's match limit on this example: it backtracks too much"
+$PAPERCUT --db t.db forget limit >/dev/null
+
 # the bundled codebook: every code of the spec, each with >= 3 examples
 # and >= 2 counters, all holding
 $PAPERCUT codebook check "$TOP/data/codebook" >out
