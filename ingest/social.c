@@ -5,6 +5,7 @@
  * once, whatever file brings it again), URL and the post it replies to.
  * Retweets and boosts are not the author's words: skipped.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "../core/mem.h"
+#include "../core/text.h"
 #include "dates.h"
 #include "doc.h"
 
@@ -77,28 +79,43 @@ static struct span *add_post(struct doc *d, const char *text, int html,
 	return sp;
 }
 
-/* account.js next to tweets.js names the archive's account. */
-static char *archive_account(const char *path)
+/* account.js next to tweets.js names the archive's account: *name, or
+ * NULL when there is no account.js. One that is there but cannot be
+ * read is an error naming it, not an archive without its account. */
+static int archive_account(const char *path, char **name, struct err *e)
 {
 	struct buf p = BUF_INIT, data = BUF_INIT;
 	const char *slash = strrchr(path, '/'), *bracket;
 	json_t *root = NULL, *acc;
-	char *name = NULL;
+	json_error_t je;
+	int rc = 0;
 
+	*name = NULL;
 	if (slash)
 		buf_add(&p, path, (size_t)(slash - path + 1));
 	buf_adds(&p, "account.js");
 	data.max = 1 << 20;
-	if (buf_read_file(&data, p.data) == 0 && (bracket = strchr(data.data, '['))) {
-		root = json_loads(bracket, 0, NULL);
+	if (buf_read_file(&data, p.data)) {
+		if (errno != ENOENT)
+			rc = err_set(e, E_DATA, "%s: %s", p.data, strerror(errno));
+	} else if (!(bracket = strchr(data.data, '['))) {
+		rc = err_set(e, E_DATA, "%s: not an archive's account.js (no"
+			     " 'window.YTD.account.part0 = [')", p.data);
+	} else if (!(root = json_loads(bracket, 0, &je))) {
+		rc = err_set(e, E_DATA, "%s:%d: bad JSON: %s", p.data,
+			     je.line + line_at(data.data, (size_t)(bracket - data.data)) - 1,
+			     je.text);
+	} else {
 		acc = json_object_get(json_array_get(root, 0), "account");
 		if (str(acc, "username"))
-			name = xstrdup(str(acc, "username"));
+			*name = xstrdup(str(acc, "username"));
+		else
+			rc = err_set(e, E_DATA, "%s: no account.username in it", p.data);
 	}
 	json_decref(root);
 	buf_release(&p);
 	buf_release(&data);
-	return name;
+	return rc;
 }
 
 int tweets_read(struct doc *d, const char *data, size_t len, struct err *e)
@@ -123,7 +140,10 @@ int tweets_read(struct doc *d, const char *data, size_t len, struct err *e)
 		return shape(d, 1, "not a Twitter archive (no array of tweets)", e);
 	}
 	d->format = "tweets";
-	account = archive_account(d->path);
+	if (archive_account(d->path, &account, e)) {
+		json_decref(root);
+		return e->code;
+	}
 	json_array_foreach(root, i, item) {
 		json_t *t = json_object_get(item, "tweet");
 		const char *id = str(t, "id_str") ? str(t, "id_str") : str(t, "id");

@@ -8,6 +8,9 @@ dump t.db >before
 
 mkdir b
 head -c 300 "$FIXTURES/formats/archive/data/tweets.js" >b/tweets.js
+mkdir -p arc/data
+cp "$FIXTURES/formats/archive/data/tweets.js" arc/data/
+printf 'window.YTD.account.part0 = [ { "account" : { "username" : \n' >arc/data/account.js
 printf 'window.YTD.tweets.part0 = [ { "tweet" : { "full_text" : "no id" } } ]\n' >b/tweet-noid.js
 printf '{"type": "OrderedCollection", "items": []}\n' >b/outbox.json
 printf '{"data": [], "includes": {}}\n[1, 2]\n' >b/pages.jsonl
@@ -48,6 +51,7 @@ while IFS='|' read -r code args msg; do
 	test_cmp before after
 done <<'CASES'
 1|b/tweets.js|b/tweets.js:13: bad JSON: string or '}' expected near end of file
+1|arc/data/tweets.js|arc/data/account.js:2: bad JSON: unexpected token near end of file
 1|b/tweet-noid.js|b/tweet-noid.js: tweet 1 has no id_str
 1|b/outbox.json|b/outbox.json: not a Mastodon outbox (no "orderedItems" array)
 1|b/pages.jsonl|b/pages.jsonl:2: neither a twarc2 page ("data": [...]) nor a flattened tweet
