@@ -855,11 +855,14 @@ static void print_text_hit(const struct text_out *o, const struct search *s,
 	sqlite3_int64 id = sqlite3_column_int64(h, H_ID);
 	const char *who = db_col_text(h, H_PARTICIPANT);
 	int width = o->width;
+	struct buf a = BUF_INIT, b = BUF_INIT;
 
-	printf("%s  #%lld  %s", db_col_text(h, H_WHERE), (long long)id,
-	       *who ? who : db_col_text(h, H_SPEAKER));
+	printf("%s  #%lld  %s", one_line(&a, db_col_text(h, H_WHERE)), (long long)id,
+	       one_line(&b, *who ? who : db_col_text(h, H_SPEAKER)));
 	if (*who && *db_col_text(h, H_SPEAKER) && strcmp(db_col_text(h, H_SPEAKER), who))
-		printf(" (speaker %s)", db_col_text(h, H_SPEAKER));
+		printf(" (speaker %s)", one_line(&b, db_col_text(h, H_SPEAKER)));
+	buf_release(&a);
+	buf_release(&b);
 	printf("  %s  %s  [%s]\n", db_col_text(h, H_CHARACTER),
 	       *db_col_text(h, H_DATE) ? db_col_text(h, H_DATE) : "undated",
 	       db_col_text(h, H_CODES));

@@ -58,3 +58,28 @@ void base64_encode(struct buf *b, const unsigned char *d, size_t len)
 		buf_addch(b, '=');
 	}
 }
+
+void escape_controls(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n' || c == '\r' || c == '\t')
+			buf_addf(b, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else if (c < 0x20 || c == 0x7f)
+			buf_addf(b, "\\x%02x", c);
+		else
+			buf_addch(b, (char)c);
+	}
+}
+
+const char *one_line(struct buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			buf_reset(b);
+			escape_controls(b, s);
+			return b->data;
+		}
+	return s;
+}

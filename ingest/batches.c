@@ -5,6 +5,7 @@
 #include "../core/cli.h"
 #include "../core/csvout.h"
 #include "../core/decisions.h"
+#include "../core/escape.h"
 #include "tag.h"
 
 static const char batches_usage[] = "papercut batches [--csv]";
@@ -33,6 +34,7 @@ int cmd_batches(int argc, char **argv, struct err *e)
 		{ "csv", no_argument, NULL, 'c' }, CLI_OPTIONS, { NULL, 0, NULL, 0 }
 	};
 	struct db db = { 0 };
+	struct buf name = BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int csv = 0, rc, n = 0;
 
@@ -60,7 +62,8 @@ int cmd_batches(int argc, char **argv, struct err *e)
 	}
 	printf("%-24s %-20s %7s %9s %12s\n", "batch", "made", "files", "passages", "participants");
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		printf("%-24s %-20s %7d %9d %12d\n", db_col_text(st, 0), db_col_text(st, 1),
+		printf("%-24s %-20s %7d %9d %12d\n", one_line(&name, db_col_text(st, 0)),
+		       db_col_text(st, 1),
 		       sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
 		       sqlite3_column_int(st, 4));
 		n++;
@@ -68,6 +71,7 @@ int cmd_batches(int argc, char **argv, struct err *e)
 	if (!n)
 		printf("(no batches: ingest some sources)\n");
 out:
+	buf_release(&name);
 	sqlite3_finalize(st);
 	db_close(&db);
 	return rc;

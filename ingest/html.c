@@ -168,12 +168,23 @@ int html_read(struct doc *d, const char *data, size_t len, struct err *e)
 {
 	htmlDocPtr doc;
 	xmlNode *root, *article, *title;
+	const xmlError *last;
 	struct buf text = BUF_INIT;
 	char *heading = NULL;
 
+	xmlResetLastError();
 	doc = htmlReadMemory(data, (int)len, d->path, "UTF-8",
 			     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
 			     HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	/* recovering, the parser still stops at what it cannot go past (its
+	 * nesting limit): the rest of the page is lost, so it is an error */
+	last = xmlGetLastError();
+	if (doc && last && last->level == XML_ERR_FATAL) {
+		err_set(e, E_DATA, "%s:%d: libxml2 stopped reading it: %s", d->path, last->line,
+			last->message ? last->message : "a fatal error");
+		xmlFreeDoc(doc);
+		return e->code;
+	}
 	if (!doc || !(root = xmlDocGetRootElement(doc))) {
 		xmlFreeDoc(doc);
 		return err_set(e, E_DATA, "%s: not an HTML page libxml2 can read", d->path);

@@ -11,6 +11,7 @@
 #include "../core/buf.h"
 #include "../core/cli.h"
 #include "../core/decisions.h"
+#include "../core/escape.h"
 #include "../core/feed.h"
 #include "../core/lengths.h"
 #include "../core/mem.h"
@@ -267,6 +268,8 @@ static int load(const struct ingest *ing, struct job *job, struct buf *raw,
 	job->bytes = len;
 	if (binary)
 		return 0;
+	if (len >= 4 && (!memcmp(s, "\xff\xfe\0\0", 4) || !memcmp(s, "\0\0\xfe\xff", 4)))
+		return err_set(e, E_DATA, "%s: UTF-32 text; save it as UTF-8", path);
 	if (len >= 2 && (((unsigned char)s[0] == 0xff && (unsigned char)s[1] == 0xfe) ||
 			 ((unsigned char)s[0] == 0xfe && (unsigned char)s[1] == 0xff)))
 		return err_set(e, E_DATA, "%s: UTF-16 text; save it as UTF-8", path);
@@ -970,11 +973,15 @@ static int store(void *ctx, size_t i)
 		goto fatal;
 	sqlite3_bind_text(st, 1, job->hash, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
+		struct buf a = BUF_INIT, b = BUF_INIT;
+
 		if (strcmp(job->path, db_col_text(st, 1)))
-			fprintf(ing->report, "unchanged  %s (stored before as %s)\n", job->path,
-				db_col_text(st, 1));
+			fprintf(ing->report, "unchanged  %s (stored before as %s)\n",
+				one_line(&a, job->path), one_line(&b, db_col_text(st, 1)));
 		else
-			fprintf(ing->report, "unchanged  %s\n", job->path);
+			fprintf(ing->report, "unchanged  %s\n", one_line(&a, job->path));
+		buf_release(&a);
+		buf_release(&b);
 		sqlite3_reset(st);
 		ing->unchanged++;
 		goto out;
@@ -998,8 +1005,14 @@ static int store(void *ctx, size_t i)
 	}
 	if (store_doc(ing, job, e))
 		goto fatal;
-	fprintf(ing->report, "%-10s %-10s %s (%zu passage%s", old ? "replaced" : "added",
-		job->d.format, job->path, job->d.nspans, job->d.nspans == 1 ? "" : "s");
+	{
+		struct buf name = BUF_INIT;
+
+		fprintf(ing->report, "%-10s %-10s %s (%zu passage%s", old ? "replaced" : "added",
+			job->d.format, one_line(&name, job->path), job->d.nspans,
+			job->d.nspans == 1 ? "" : "s");
+		buf_release(&name);
+	}
 	if (ing->duplicates > dups)
 		fprintf(ing->report, ", %ld stored before", ing->duplicates - dups);
 	fputs(")\n", ing->report);
@@ -1141,6 +1154,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	};
 	struct codebook cb;
 	struct db db = { 0 };
+	struct buf batch_line = BUF_INIT;
 	long orphans = 0;
 	struct ingest ing = {
 		.max_bytes = (size_t)100 << 20,
@@ -1280,7 +1294,7 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 
 	copy_report(ing.report);
 	printf("batch '%s': %ld added, %ld replaced, %ld unchanged, %zu rejected; %ld passages",
-	       ing.batch_name, ing.added, ing.replaced, ing.unchanged, bad.n,
+	       one_line(&batch_line, ing.batch_name), ing.added, ing.replaced, ing.unchanged, bad.n,
 	       ing.passages);
 	if (ing.duplicates)
 		printf(" (%ld posts stored before, not again)", ing.duplicates);
@@ -1322,6 +1336,7 @@ out:
 	if (ing.report)
 		fclose(ing.report);
 	names_release(&ing.names);
+	buf_release(&batch_line);
 	free(o.interviewers);
 	for (size_t i = 0; ing.jobs && i < ing.window; i++)
 		job_release(&ing.jobs[i]);

@@ -101,8 +101,11 @@ const struct reader *reader_choose(const char *path, const char *s, size_t len,
 	}
 	if (!strcasecmp(ext, ".html") || !strcasecmp(ext, ".htm"))
 		return reader_named("html");
+	/* a tweets.js without its prefix is a broken archive file: the
+	 * tweets reader says what it lacks */
 	if (!strcasecmp(ext, ".js") && (starts(s, len, "window.YTD.tweets.") ||
-					starts(s, len, "window.YTD.tweet.")))
+					starts(s, len, "window.YTD.tweet.") ||
+					reader_takes(path)))
 		return reader_named("tweets");
 	if (!strcasecmp(ext, ".jsonl"))
 		return reader_named("twarc");

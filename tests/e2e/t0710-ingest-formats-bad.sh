@@ -8,6 +8,10 @@ dump t.db >before
 
 mkdir b
 head -c 300 "$FIXTURES/formats/archive/data/tweets.js" >b/tweets.js
+printf '\377\376\000\000A\000\000\000' >b/u32.txt
+mkdir -p b/np
+printf '[ { "tweet": {} } ]\n' >b/np/tweets.js
+$PYTHON -c 'print("<html><body>" + "<div>" * 100000 + "<p>the request hangs</p>" + "</div>" * 100000 + "</body></html>")' >b/deep.html
 mkdir -p arc/data
 cp "$FIXTURES/formats/archive/data/tweets.js" arc/data/
 printf 'window.YTD.account.part0 = [ { "account" : { "username" : \n' >arc/data/account.js
@@ -52,6 +56,9 @@ while IFS='|' read -r code args msg; do
 done <<'CASES'
 1|b/tweets.js|b/tweets.js:13: bad JSON: string or '}' expected near end of file
 1|arc/data/tweets.js|arc/data/account.js:2: bad JSON: unexpected token near end of file
+1|b/u32.txt|b/u32.txt: UTF-32 text; save it as UTF-8
+1|b/np/tweets.js|b/np/tweets.js:1: not a Twitter archive (no 'window.YTD.... = [')
+1|b/deep.html|b/deep.html:1: libxml2 stopped reading it: Excessive depth in document: 256 use XML_PARSE_HUGE option
 1|b/tweet-noid.js|b/tweet-noid.js: tweet 1 has no id_str
 1|b/outbox.json|b/outbox.json: not a Mastodon outbox (no "orderedItems" array)
 1|b/pages.jsonl|b/pages.jsonl:2: neither a twarc2 page ("data": [...]) nor a flattened tweet
@@ -92,6 +99,15 @@ check "keep-going listed" "$(sed -n 2,3p err | tr '\n' '|')" \
 	"  b/bad.vtt:6: malformed cue timing '00:00:05,000 --> 00:00:06.000' (want 00:00:02.070 --> 00:00:04.050)|  b/open.csv:2: bad CSV in row 2: a quote opened here is never closed|"
 
 # a BOM and CRLF line ends are read, in every text format
+# a line break in a file or batch name stays one line, escaped
+nl="$(printf 'two\nlines')"
+expect_fail 1 "papercut: two\\nlines.txt: No such file or directory" $PAPERCUT --db t.db ingest "$nl.txt"
+printf 'A: the request hangs\n' >"$nl.txt"
+$PAPERCUT --db names.db ingest --batch "$(printf 'b\tx')" "$nl.txt" >out
+check "escaped lines" "$(cat out)" "added      account    two\\nlines.txt (1 passage)
+batch 'b\\tx': 1 added, 0 replaced, 0 unchanged, 0 rejected; 1 passages"
+check "escaped batches" "$($PAPERCUT --db names.db batches | sed -n 2p | cut -c1-5)" 'b\tx '
+
 printf '\357\273\277WEBVTT\r\n\r\n00:00:01.000 --> 00:00:02.000\r\n<v Kai>the task hangs\r\n' >crlf.vtt
 printf '\357\273\277Timestamp,What hurts most? Tell us the story in a few words.\r\n2026/10/01 3:00:00 PM GMT+3,"Honestly, the request hangs and nobody can tell me why, line one\r\nline two."\r\n' >crlf.csv
 $PAPERCUT --db t.db ingest crlf.vtt crlf.csv >/dev/null
