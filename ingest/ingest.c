@@ -938,8 +938,11 @@ static int give_back(struct ingest *ing, struct db *db, struct err *e)
 	for (size_t i = 0; i < ing->window; i++)
 		job_release(&ing->jobs[i]);
 	/* busy: a reader kept the lock the pages need; they wait for it then */
+	/* its result, not the connection's last error, says what went wrong
+	 * (a full disk: the connection's said "not an error") */
 	if ((rc = sqlite3_db_cacheflush(db->h)) != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
-		return db_fail(db, e, "writing the database");
+		return err_set(e, E_DATA, "writing the database: database '%s': %s", db->path,
+			       sqlite3_errstr(rc));
 	if (db_exec(db, "PRAGMA threads = 1; PRAGMA cache_size = " DB_SORT_CACHE_SIZE, e))
 		return e->code;
 	malloc_trim(0);
