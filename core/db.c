@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "db.h"
 #include "lengths.h"
 #include "mem.h"
@@ -388,6 +390,30 @@ static void profile_print(struct db *db)
 	db->profile = NULL;
 }
 
+/*
+ * A first load's full-text scratch database (PATH-fulltext, ingest/
+ * fulltext.c) lives only while its batch holds the write lock, or between
+ * its commit and its cleanup: one found when no writer holds the lock was
+ * left by a killed run, and goes. Asked without waiting: a busy lock
+ * means a batch is at work, and the file stays.
+ */
+static void remove_stale_scratch(struct db *db)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+
+	buf_addf(&path, "%s-fulltext", db->path);
+	if (stat(path.data, &st) == 0) {
+		sqlite3_busy_timeout(db->h, 0);
+		if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+			unlink(path.data);
+			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		}
+		sqlite3_busy_timeout(db->h, DB_BUSY_MS);
+	}
+	buf_release(&path);
+}
+
 int db_open(struct db *db, const char *path, struct err *e)
 {
 	struct stat st;
@@ -404,13 +430,14 @@ int db_open(struct db *db, const char *path, struct err *e)
 		return E_DATA;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_busy_timeout(db->h, DB_BUSY_MS);
 	if (getenv("PAPERCUT_PROFILE")) {
 		db->profile = xcalloc(1, sizeof(*db->profile));
 		sqlite3_trace_v2(db->h, SQLITE_TRACE_PROFILE, profile_cb, db->profile);
 	}
 	if (db_prepare_schema(db, e))
 		return e->code;
+	remove_stale_scratch(db);
 	return db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
 		       " PRAGMA cache_size = " DB_CACHE_SIZE, e);
 }

@@ -12,6 +12,8 @@
  * 160 MB (8 KB: no faster; 32 and 64 KB: no faster than 16). Databases
  * made before keep theirs. */
 #define DB_PAGE_SIZE "16384"
+/* How long a statement waits for another process's lock (ms). */
+#define DB_BUSY_MS 5000
 /* The page cache, in PRAGMA cache_size's terms (-KiB): 28 MB holds much
  * of a batch's index pages, within ingest's memory budget of 100 MB. */
 #define DB_CACHE_SIZE "-28672"

@@ -66,4 +66,20 @@ for round in 1 2 3 4 5; do
 done
 check "new database's journal" "$(sql new.db 'PRAGMA journal_mode')" wal
 
+# A first load's full-text scratch file left by a killed run goes with
+# the next command, unless a writer holds the lock (a batch at work).
+echo leftover >new.db-fulltext
+$PYTHON - <<'PY' || fail "scratch kept while a writer works"
+import os, sqlite3, subprocess
+c = sqlite3.connect("new.db", isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+r = subprocess.run([os.environ["PAPERCUT"], "--db", "new.db", "search", "hangs"], capture_output=True)
+assert r.returncode == 0, r.stderr
+assert os.path.exists("new.db-fulltext")
+c.execute("ROLLBACK")
+PY
+ok
+$PAPERCUT --db new.db search hangs >/dev/null
+check "scratch gone" "$(ls new.db-fulltext 2>/dev/null)" ""
+
 done_testing
