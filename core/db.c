@@ -187,7 +187,7 @@ static int journal_wal(struct db *db, struct err *e)
 
 		if (rc == SQLITE_OK)
 			return 0;
-		if ((rc & 0xff) != SQLITE_BUSY || tries >= 500)
+		if ((rc & 0xff) != SQLITE_BUSY || tries >= DB_BUSY_MS / 10)
 			return db_fail(db, e, "switching to WAL");
 		sqlite3_sleep(10);
 	}
@@ -390,6 +390,27 @@ static void profile_print(struct db *db)
 	db->profile = NULL;
 }
 
+/* Another process holds the lock: wait, a little longer each time, and
+ * after a second say once on stderr why nothing happens. */
+static int busy_wait(void *ctx, int count)
+{
+	struct db *db = ctx;
+	int ms = count < 10 ? 5 : count < 50 ? 20 : 100;
+
+	if (count == 0)
+		db->waited_ms = 0;
+	if (db->waited_ms >= DB_BUSY_MS)
+		return 0;
+	if (db->waited_ms >= DB_BUSY_SAY_MS && !db->said_waiting) {
+		fprintf(stderr, "papercut: waiting for '%s': another papercut is writing it\n",
+			db->path);
+		db->said_waiting = 1;
+	}
+	sqlite3_sleep(ms);
+	db->waited_ms += ms;
+	return 1;
+}
+
 /*
  * A first load's full-text scratch database (PATH-fulltext, ingest/
  * fulltext.c) lives only while its batch holds the write lock, or between
@@ -404,12 +425,12 @@ static void remove_stale_scratch(struct db *db)
 
 	buf_addf(&path, "%s-fulltext", db->path);
 	if (stat(path.data, &st) == 0) {
-		sqlite3_busy_timeout(db->h, 0);
+		sqlite3_busy_handler(db->h, NULL, NULL);
 		if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
 			unlink(path.data);
 			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		}
-		sqlite3_busy_timeout(db->h, DB_BUSY_MS);
+		sqlite3_busy_handler(db->h, busy_wait, db);
 	}
 	buf_release(&path);
 }
@@ -430,7 +451,7 @@ int db_open(struct db *db, const char *path, struct err *e)
 		return E_DATA;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, DB_BUSY_MS);
+	sqlite3_busy_handler(db->h, busy_wait, db);
 	if (getenv("PAPERCUT_PROFILE")) {
 		db->profile = xcalloc(1, sizeof(*db->profile));
 		sqlite3_trace_v2(db->h, SQLITE_TRACE_PROFILE, profile_cb, db->profile);

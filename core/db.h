@@ -12,8 +12,10 @@
  * 160 MB (8 KB: no faster; 32 and 64 KB: no faster than 16). Databases
  * made before keep theirs. */
 #define DB_PAGE_SIZE "16384"
-/* How long a statement waits for another process's lock (ms). */
-#define DB_BUSY_MS 5000
+/* How long a statement waits for another process's lock (ms): a reader
+ * waits out a writer's batch rather than fail; it says so after a second. */
+#define DB_BUSY_MS (10 * 60 * 1000)
+#define DB_BUSY_SAY_MS 1000
 /* The page cache, in PRAGMA cache_size's terms (-KiB): 28 MB holds much
  * of a batch's index pages, within ingest's memory budget of 100 MB. */
 #define DB_CACHE_SIZE "-28672"
@@ -74,6 +76,7 @@ struct db {
 	sqlite3_stmt *stmt[STMT_COUNT];
 	struct profile *profile;        /* PAPERCUT_PROFILE (db.c) */
 	int decided;                    /* a coder's decision applies (decisions.h) */
+	int waited_ms, said_waiting;    /* db.c's busy handler */
 };
 
 /*
