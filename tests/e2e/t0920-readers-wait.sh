@@ -55,7 +55,12 @@ c.execute("COMMIT")
 c.execute("PRAGMA journal_mode = WAL")
 PY
 writer=$!
-while [ ! -f locked ]; do sleep 0.1; done
+tries=0
+while [ ! -f locked ]; do
+	tries=$((tries + 1))
+	[ $tries -lt 300 ] || fail "the writer never took its lock"
+	sleep 0.1
+done
 check "reader waits for a writer" "$(passages)" "$before"
 wait $writer
 grep -q -x "papercut: waiting for 't.db': another papercut is writing it" "$TMP/waits" ||
