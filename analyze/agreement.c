@@ -583,9 +583,13 @@ static int characters(const struct agree *a, struct totals *t, struct err *e)
 		rc = e->code;
 		goto out;
 	}
-	while (nch < MAX_CHARACTERS - 1 && sqlite3_step(names) == SQLITE_ROW)
+	while (nch < MAX_CHARACTERS - 1 && (step = sqlite3_step(names)) == SQLITE_ROW)
 		ch[nch++] = xstrdup(db_col_text(names, 0));
 	ch[nch++] = xstrdup("unknown");
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = db_fail(a->db, e, "reading the codebook");
+		goto out;
+	}
 	db_bind_text(st, 1, a->coder);
 	db_bind_text(st, 2, a->against);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

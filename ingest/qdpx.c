@@ -187,15 +187,20 @@ struct import {
 	size_t ncoders, acoders;
 };
 
-/* The codebook's id for a project code, and its kind. */
-static char *map_code(struct import *im, const char *guid, const char *name, const char *desc,
-		      int *character)
+/* The codebook's id for a project code (*id, NULL when none), and its
+ * kind. Returns 0, or the database's error. */
+static int map_code(struct import *im, const char *guid, const char *name, const char *desc,
+		    char **id_out, int *character, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(im->db, "SELECT id, kind = 'character' FROM code", NULL);
-	char g[GUID_SIZE], *found = NULL;
+	sqlite3_stmt *st = db_prepare(im->db, "SELECT id, kind = 'character' FROM code", e);
+	char g[GUID_SIZE];
 	const char *tag = "papercut id: ";
+	int step = SQLITE_DONE;
 
-	while (st && sqlite3_step(st) == SQLITE_ROW && !found) {
+	*id_out = NULL;
+	if (!st)
+		return e->code;
+	while (!*id_out && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = db_col_text(st, 0);
 
 		guid_of("code", id, g);
@@ -204,26 +209,29 @@ static char *map_code(struct import *im, const char *guid, const char *name, con
 		     !strncmp(desc + strlen(tag), id, strlen(id)) &&
 		     (desc[strlen(tag) + strlen(id)] == '.' || !desc[strlen(tag) + strlen(id)])) ||
 		    (name && !strcasecmp(name, id))) {
-			found = xstrdup(id);
+			*id_out = xstrdup(id);
 			*character = sqlite3_column_int(st, 1);
 		}
 	}
 	sqlite3_finalize(st);
-	if (found || !name)
-		return found;
-	if ((st = db_prepare(im->db, "SELECT id, kind = 'character' FROM code"
-			     " WHERE label = ?1 COLLATE NOCASE", NULL))) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			found = xstrdup(db_col_text(st, 0));
-			*character = sqlite3_column_int(st, 1);
-		}
-		sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(im->db, e, "reading the codebook");
+	if (*id_out || !name)
+		return 0;
+	if (!(st = db_prepare(im->db, "SELECT id, kind = 'character' FROM code"
+			      " WHERE label = ?1 COLLATE NOCASE", e)))
+		return e->code;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		*id_out = xstrdup(db_col_text(st, 0));
+		*character = sqlite3_column_int(st, 1);
 	}
-	return found;
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0
+		: db_fail(im->db, e, "reading the codebook");
 }
 
-static void add_code(struct import *im, xmlNodePtr n, struct buf *tmp)
+static int add_code(struct import *im, xmlNodePtr n, struct buf *tmp, struct err *e)
 {
 	struct code_map *c;
 	char *desc = NULL;
@@ -240,11 +248,15 @@ static void add_code(struct import *im, xmlNodePtr n, struct buf *tmp)
 	memset(c, 0, sizeof(*c));
 	c->guid = xstrdup(xml_attr(n, "guid", tmp) ? tmp->data : "");
 	c->name = xstrdup(xml_attr(n, "name", tmp) ? tmp->data : "");
-	c->id = map_code(im, c->guid, c->name, desc, &c->character);
+	if (map_code(im, c->guid, c->name, desc, &c->id, &c->character, e)) {
+		free(desc);
+		return e->code;
+	}
 	free(desc);
 	for (xmlNodePtr k = n->children; k; k = k->next)
-		if (named(k, "Code"))
-			add_code(im, k, tmp);
+		if (named(k, "Code") && add_code(im, k, tmp, e))
+			return e->code;
+	return 0;
 }
 
 static struct code_map *find_code(struct import *im, const char *guid)
@@ -506,7 +518,7 @@ out:
 	return rc;
 }
 
-static void walk(struct import *im, xmlNodePtr n, struct buf *tmp)
+static int walk(struct import *im, xmlNodePtr n, struct buf *tmp, struct err *e)
 {
 	for (xmlNodePtr k = n->children; k; k = k->next) {
 		if (named(k, "User")) {
@@ -514,12 +526,15 @@ static void walk(struct import *im, xmlNodePtr n, struct buf *tmp)
 			im->users[im->nusers++] = xstrdup(xml_attr(k, "guid", tmp) ? tmp->data : "");
 			im->users[im->nusers++] = xstrdup(xml_attr(k, "name", tmp) ? tmp->data : "");
 		} else if (named(k, "Code")) {
-			add_code(im, k, tmp);
+			if (add_code(im, k, tmp, e))
+				return e->code;
 			continue;       /* add_code took its children */
 		}
-		if (named(k, "Users") || named(k, "CodeBook") || named(k, "Codes"))
-			walk(im, k, tmp);
+		if ((named(k, "Users") || named(k, "CodeBook") || named(k, "Codes")) &&
+		    walk(im, k, tmp, e))
+			return e->code;
 	}
+	return 0;
 }
 
 static xmlDocPtr parse_xml(const char *path, const char *what, const struct buf *xml,
@@ -573,7 +588,7 @@ static int import_qdpx(struct import *im, struct err *e)
 	if ((rc = db_exec(im->db, "BEGIN IMMEDIATE", e)))
 		goto out;
 	in_tx = 1;
-	walk(im, root, &tmp);
+	rc = walk(im, root, &tmp, e);
 	for (xmlNodePtr k = root->children; k && !rc; k = k->next)
 		if (named(k, "Sources"))
 			for (xmlNodePtr s = k->children; s && !rc; s = s->next)
