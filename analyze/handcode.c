@@ -337,11 +337,8 @@ int cmd_code(int argc, char **argv, struct err *e)
 		goto out;
 	in_tx = 0;
 out:
-	if (in_tx) {
-		struct err ignore = ERR_INIT;
-
-		db_exec(&db, "ROLLBACK", &ignore);
-	}
+	if (in_tx)
+		db_rollback(&db);
 	db_close(&db);
 	return rc;
 }
@@ -545,11 +542,8 @@ int cmd_participant(int argc, char **argv, struct err *e)
 	in_tx = 0;
 	rc = show_participant(&db, id, e);
 out:
-	if (in_tx) {
-		struct err ignore = ERR_INIT;
-
-		db_exec(&db, "ROLLBACK", &ignore);
-	}
+	if (in_tx)
+		db_rollback(&db);
 	buf_release(&name);
 	db_close(&db);
 	return rc;

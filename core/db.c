@@ -164,6 +164,13 @@ int db_exec(struct db *db, const char *sql, struct err *e)
 	return 0;
 }
 
+void db_rollback(struct db *db)
+{
+	struct err ignore = ERR_INIT;
+
+	db_exec(db, "ROLLBACK", &ignore);
+}
+
 static int pragma_int(struct db *db, const char *sql, int *out)
 {
 	sqlite3_stmt *st = NULL;
@@ -206,14 +213,14 @@ static int create_schema(struct db *db, struct err *e)
 	    db_exec(db, "BEGIN IMMEDIATE", e))
 		return e->code;
 	if (pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables)) {
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		db_rollback(db);
 		return db_fail(db, e, "creating the database");
 	}
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; PRAGMA user_version = %d",
 		 DB_APPLICATION_ID, SCHEMA_VERSION);
 	if (!tables && (db_exec(db, schema_sql, e) || db_exec(db, decisions_sql, e) ||
 			db_exec(db, sql, e))) {
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		db_rollback(db);
 		return e->code;
 	}
 	return db_exec(db, "COMMIT", e);
@@ -267,7 +274,7 @@ static int db_prepare_schema(struct db *db, struct err *e)
 		if (db_exec(db, migrations[v], e) || db_exec(db, sql, e) ||
 		    (v + 1 == 4 && lengths_rebuild(db, e)) ||
 		    (v + 1 == 5 && db_exec(db, decisions_sql, e))) {
-			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+			db_rollback(db);
 			return e->code;
 		}
 		if (db_exec(db, "COMMIT", e))

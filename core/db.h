@@ -97,6 +97,10 @@ fts5_api *db_fts5(sqlite3 *h);
 /* Runs SQL without results. */
 int db_exec(struct db *db, const char *sql, struct err *e);
 
+/* Rolls back the open transaction after an error; a failure here is not
+ * said (the error the caller has is the first). */
+void db_rollback(struct db *db);
+
 /* Fills `e` from the connection's last error, with `what` in front. */
 int db_fail(struct db *db, struct err *e, const char *what);
 

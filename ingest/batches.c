@@ -126,11 +126,8 @@ int cmd_forget(int argc, char **argv, struct err *e)
 	rc = decisions_report_orphans(&db, orphans, e);
 out:
 	sqlite3_finalize(st);
-	if (in_tx) {
-		struct err ignore = ERR_INIT;
-
-		db_exec(&db, "ROLLBACK", &ignore);
-	}
+	if (in_tx)
+		db_rollback(&db);
 	db_close(&db);
 	return rc;
 }

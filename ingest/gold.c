@@ -442,11 +442,8 @@ int cmd_gold(int argc, char **argv, struct err *e)
 			     " stored", g.rejected_rows);
 	}
 out:
-	if (in_tx) {
-		struct err ignore = ERR_INIT;
-
-		db_exec(&db, "ROLLBACK", &ignore);
-	}
+	if (in_tx)
+		db_rollback(&db);
 	table_release(&g.t);
 	buf_release(&data);
 	buf_release(&g.bad);

@@ -1316,11 +1316,8 @@ int cmd_ingest(int argc, char **argv, struct err *e)
 	}
 out:
 	progress_done(&prog);
-	if (in_tx) {
-		struct err ignore = ERR_INIT;
-
-		db_exec(&db, "ROLLBACK", &ignore);
-	}
+	if (in_tx)
+		db_rollback(&db);
 	fulltext_end(&ing.fulltext, &db);
 	bulk_finish(&ing, &db, 0);
 	if (ing.db)

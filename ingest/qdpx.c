@@ -597,11 +597,8 @@ static int import_qdpx(struct import *im, struct err *e)
 	if (!rc && !(rc = db_exec(im->db, "COMMIT", e)))
 		in_tx = 0;
 out:
-	if (in_tx) {
-		struct err ignore = ERR_INIT;
-
-		db_exec(im->db, "ROLLBACK", &ignore);
-	}
+	if (in_tx)
+		db_rollback(im->db);
 	if (doc)
 		xmlFreeDoc(doc);
 	buf_release(&xml);

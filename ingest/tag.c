@@ -626,11 +626,8 @@ int cmd_tag(int argc, char **argv, struct err *e)
 out:
 	progress_done(&prog);
 	sqlite3_finalize(q);
-	if (in_tx) {
-		struct err ignore = ERR_INIT;
-
-		db_exec(&db, "ROLLBACK", &ignore);
-	}
+	if (in_tx)
+		db_rollback(&db);
 	for (int w = 0; c.conns && w <= o.threads; w++) {
 		sqlite3_finalize(c.reads[w]);
 		sqlite3_close(c.conns[w]);
