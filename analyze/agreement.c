@@ -126,17 +126,13 @@ static int list_coders(struct db *db, struct buf *out, long *n, struct err *e)
 
 static int coder_exists(struct db *db, const char *who, int *found, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT EXISTS (SELECT 1 FROM decision WHERE coder = ?1)"
-				      " OR EXISTS (SELECT 1 FROM character_decision WHERE coder = ?1)", e);
-	int step;
+	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM decision WHERE coder = ?1 UNION ALL"
+				      " SELECT 1 FROM character_decision WHERE coder = ?1 LIMIT 1", e);
 
 	if (!st)
 		return e->code;
 	sqlite3_bind_text(st, 1, who, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	*found = step == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return step == SQLITE_ROW ? 0 : db_fail(db, e, "listing coders");
+	return db_exists(db, st, found, e, "listing coders");
 }
 
 /* The reference coder (the only one, when not named) and the other. */

@@ -525,6 +525,16 @@ int db_step_done(struct db *db, sqlite3_stmt *st, struct err *e,
 	return 0;
 }
 
+int db_exists(struct db *db, sqlite3_stmt *st, int *found, struct err *e,
+	      const char *what)
+{
+	int step = sqlite3_step(st);
+
+	*found = step == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_fail(db, e, what);
+}
+
 int db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (!s)

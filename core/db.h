@@ -109,6 +109,11 @@ int db_fail(struct db *db, struct err *e, const char *what);
 int db_step_done(struct db *db, sqlite3_stmt *st, struct err *e,
 		 const char *what);
 
+/* Steps a one-off query once and finalizes it; *found says whether it
+ * gave a row. */
+int db_exists(struct db *db, sqlite3_stmt *st, int *found, struct err *e,
+	      const char *what);
+
 /* Binds text or NULL when `s` is NULL. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 

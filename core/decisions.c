@@ -45,19 +45,16 @@ static const char plain_sql[] =
 
 int decisions_view(struct db *db, const char *coder, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT EXISTS (SELECT 1 FROM decision"
-				      " WHERE ?1 IS NULL OR coder = ?1)", e);
+	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM decision"
+				      " WHERE ?1 IS NULL OR coder = ?1 LIMIT 1", e);
 	char *dcond, *acond, *sql;
-	int step, rc;
+	int rc;
 
 	if (!st)
 		return e->code;
 	db_bind_text(st, 1, coder);
-	step = sqlite3_step(st);
-	db->decided = step == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (step != SQLITE_ROW)
-		return db_fail(db, e, "reading coders' decisions");
+	if ((rc = db_exists(db, st, &db->decided, e, "reading coders' decisions")))
+		return rc;
 	if (!db->decided)
 		return db_exec(db, plain_sql, e);
 	/* a view takes no parameters: the name is quoted by SQLite's %Q */
@@ -141,16 +138,12 @@ int decisions_known_code(struct db *db, const char *id, const char *kind, int *f
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM code WHERE id = ?1 AND kind = ?2"
 				      " UNION ALL SELECT 1 WHERE ?1 = 'unknown' AND ?2 = 'character'", e);
-	int step;
 
 	if (!st)
 		return e->code;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	*found = step == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_fail(db, e, "reading the codebook");
+	return db_exists(db, st, found, e, "reading the codebook");
 }
 
 int decisions_apply_characters(struct db *db, struct err *e)
